@@ -1,0 +1,66 @@
+/* layers.h: the layers of LeNet-5, each a forward / backward / backward2 triple over plain
+ * arrays. Backward passes accumulate (+=) into din and the parameter gradients; backward2
+ * (the Gauss-Newton pass of Eq. 27) accumulates d2E/da2 into ddin and d2E/dw2 into the
+ * Hessian diagonal, with the derivatives and weights squared. din / ddin may be NULL where
+ * the input needs no derivative (the image). Shapes are (C,H,W), row-major. */
+#ifndef LAYERS_H
+#define LAYERS_H
+#include "lenet.h"
+
+/* ---- squashing: x = f(a) elementwise (Eq. 5-6) ---------------------------------------- */
+/* f(a) = A tanh(S a) (scaled) or tanh(a). The derivative is taken from the state x:
+ * f'(a) = S (A^2 - x^2) / A, or 1 - x^2. */
+void squash_forward(real *x, const real *a, int n, lenet_squash kind);
+void squash_backward(real *da, const real *dx, const real *x, int n, lenet_squash kind);
+void squash_backward2(real *dda, const real *ddx, const real *x, int n, lenet_squash kind);
+
+/* ---- convolution: C1, C3 (and C5, which is also linear) --------------------------------
+ * in (cin,h,w) -> out (cout,h-K+1,w-K+1), K = 5, valid; table (cout,cin) picks the input maps
+ * of each output map (Table I), NULL = all; wt holds, for each output map o in turn, one KxK
+ * kernel per connected input map, in increasing input order; b (cout). Out is the
+ * pre-activation a (Eq. 5): a = sum over connected maps of the valid correlation + b. */
+void conv_forward(real *out, const real *in, const real *wt, const real *b,
+                  const unsigned char *table, int cin, int cout, int h, int w);
+void conv_backward(real *din, real *dwt, real *db, const real *dout, const real *in,
+                   const real *wt, const unsigned char *table, int cin, int cout, int h, int w);
+void conv_backward2(real *ddin, real *hwt, real *hb, const real *ddout, const real *in,
+                    const real *wt, const unsigned char *table, int cin, int cout, int h,
+                    int w);
+
+/* ---- full connection: C5 (a 5x5 convolution over 5x5 maps), F6, linear output ---------
+ * in (nin) -> out (nout); wt (nout,nin), b (nout). out = wt in + b. */
+void linear_forward(real *out, const real *in, const real *wt, const real *b, int nin, int nout);
+void linear_backward(real *din, real *dwt, real *db, const real *dout, const real *in,
+                     const real *wt, int nin, int nout);
+void linear_backward2(real *ddin, real *hwt, real *hb, const real *ddout, const real *in,
+                      const real *wt, int nin, int nout);
+
+/* ---- subsampling: S2, S4 (Sec. II-B) ---------------------------------------------------
+ * in (c,h,w) -> out (c,h/2,w/2); coef (c), bias (c). a = coef * (sum of the 2x2 block) + bias
+ * (the 1998 "trainable coefficient and bias"; then f). */
+void subsamp_forward(real *out, const real *in, const real *coef, const real *bias, int c,
+                     int h, int w);
+void subsamp_backward(real *din, real *dcoef, real *dbias, const real *dout, const real *in,
+                      const real *coef, int c, int h, int w);
+void subsamp_backward2(real *ddin, real *hcoef, real *hbias, const real *ddout,
+                       const real *in, const real *coef, int c, int h, int w);
+
+/* ---- max-pool (the modern variant) -------------------------------------------------------
+ * in (c,h,w) -> out (c,h/2,w/2): max of each 2x2 block; no parameters. The derivative goes to
+ * the first maximal input of each block (row-major), as in PyTorch. */
+void maxpool_forward(real *out, const real *in, int c, int h, int w);
+void maxpool_backward(real *din, const real *dout, const real *in, int c, int h, int w);
+void maxpool_backward2(real *ddin, const real *ddout, const real *in, int c, int h, int w);
+
+/* ---- Euclidean RBF output (Eq. 7) ---------------------------------------------------------
+ * x (nin) -> y (nout): y_i = sum_j (x_j - w_ij)^2, w (nout,nin) fixed (no gradient).
+ * backward2 starts Eq. 27 from the output: d2E/dx_j2 =
+ *   sum_i [ d2E/dy_i2 (2 (x_j - w_ij))^2 + dE/dy_i * 2 ]
+ * i.e. Gauss-Newton through the RBF plus the RBF's own exact curvature (d2y_i/dx_j2 = 2),
+ * which for Eq. 8 gives the 2 of the spec. Both terms are >= 0 for Eq. 8 and Eq. 9. */
+void rbf_forward(real *y, const real *x, const real *w, int nin, int nout);
+void rbf_backward(real *dx, const real *dy, const real *x, const real *w, int nin, int nout);
+void rbf_backward2(real *ddx, const real *ddy, const real *dy, const real *x, const real *w,
+                   int nin, int nout);
+
+#endif

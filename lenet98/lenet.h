@@ -1,0 +1,186 @@
+/* lenet.h: LeNet-5 as published in LeCun, Bottou, Bengio & Haffner, "Gradient-Based
+ * Learning Applied to Document Recognition", Proc. IEEE 86(11), 1998 (Sec. II-B, App. C),
+ * and the modern tanh/max-pool/softmax variant, as one set of layers with other arguments.
+ *
+ * Conventions: every array is flat, row-major, channel first: (C,H,W). `real` is float
+ * (double when built with -DLENET_DOUBLE, which the finite-difference tests use).
+ * A layer is a pair x_forward(out, in, params, sizes) / x_backward(din, dparams, dout, in,
+ * params, sizes); backward ACCUMULATES (+=); lenet_zero_grad clears. The second-derivative
+ * pass (Eq. 27, Gauss-Newton) mirrors it: x_backward2(ddin, hparams, ddout, in, params, sizes),
+ * with squared derivatives and squared weights, also accumulating. */
+#ifndef LENET_H
+#define LENET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+#ifdef LENET_DOUBLE
+typedef double real;
+#else
+typedef float real;
+#endif
+
+/* ---------------------------------------------------------------------------------------
+ * Squashing (Eq. 5-6, App. A): f(a) = A tanh(S a), A = 1.7159, S = 2/3, so f(+-1) = +-1. */
+#define SQUASH_A 1.7159
+#define SQUASH_S (2.0 / 3.0)
+
+/* Input coding (Sec. II-B): background -0.1, ink 1.175, linear in between. */
+#define LENET_BG (-0.1)
+#define LENET_INK 1.175
+
+/* Shapes of the network (Sec. II-B, Fig. 2). */
+enum {
+    LENET_IN = 32,  /* input field 32x32 (MNIST 28x28 padded with 2 background pixels) */
+    LENET_K = 5,    /* every convolution kernel is 5x5 */
+    C1_N = 6, C1_H = 28,
+    S2_N = 6, S2_H = 14,
+    C3_N = 16, C3_H = 10,
+    S4_N = 16, S4_H = 5,
+    C5_N = 120,
+    F6_N = 84,
+    OUT_N = 10,
+    RBF_ROWS = 12, RBF_COLS = 7 /* the F6 state drawn as a 7x12 bitmap (Fig. 3) */
+};
+
+/* ---------------------------------------------------------------------------------------
+ * Architecture: each 1998 element and its modern counterpart. lenet5 and modern are presets;
+ * the ablation of issue 4 mixes them one element at a time. */
+typedef enum { LENET_POOL_SUBSAMPLE = 0, LENET_POOL_MAX = 1 } lenet_pool;     /* S2, S4 */
+typedef enum { LENET_C3_TABLE = 0, LENET_C3_FULL = 1 } lenet_c3;              /* Table I */
+typedef enum { LENET_OUT_RBF = 0, LENET_OUT_LINEAR = 1 } lenet_out;           /* output */
+typedef enum { LENET_SQUASH_SCALED = 0, LENET_SQUASH_TANH = 1 } lenet_squash; /* f */
+typedef enum { LENET_INPUT_PAPER = 0, LENET_INPUT_UNIT = 1 } lenet_coding;     /* coding */
+
+typedef struct {
+    lenet_pool pool;
+    lenet_c3 c3;
+    lenet_out out;
+    lenet_squash squash;
+    lenet_coding input;
+} lenet_arch;
+
+typedef enum { LENET_INIT_PAPER = 0, LENET_INIT_TORCH = 1 } lenet_init_kind;
+
+extern const lenet_arch LENET_ARCH_LENET5; /* the 1998 network */
+extern const lenet_arch LENET_ARCH_MODERN; /* the tutorial "LeNet-5" */
+
+/* Canonical text tag of an architecture ("lenet5", "modern", or "pool=max,c3=table,..."),
+ * written into model files. Returns 0, or -1 if buf is too small. */
+int lenet_arch_tag(const lenet_arch *a, char *buf, size_t n);
+/* Parses a tag or a preset name. Returns 0, or -1 if it is not one. */
+int lenet_arch_parse(lenet_arch *a, const char *s);
+int lenet_arch_equal(const lenet_arch *a, const lenet_arch *b);
+
+/* Table I: C3 map o takes S2 map i iff LENET_TABLE_I[o][i]. */
+extern const unsigned char LENET_TABLE_I[C3_N][S2_N];
+extern const unsigned char LENET_TABLE_FULL[C3_N][S2_N];
+
+/* The ten output codes of Figure 3 (digits '0'..'9'), 7x12 cells, '#' = ink = +1. */
+extern const char *const LENET_RBF_CODES[OUT_N];
+void lenet_rbf_codes(real *w); /* w (10, 84): +1 for ink, -1 for background */
+
+/* ---------------------------------------------------------------------------------------
+ * Parameters: one flat block, a struct of pointers into it. The same struct type holds
+ * gradients and the Hessian diagonal h_kk. Tensors of size 0 (s2c under max-pool, ow under
+ * the RBF output) are NULL. The order here is the order in the block and in model files. */
+typedef struct {
+    real *c1w; /* (6,1,5,5) */
+    real *c1b; /* (6) */
+    real *s2c; /* (6) trainable coefficient, or nothing under max-pool */
+    real *s2b; /* (6) trainable bias, or nothing under max-pool */
+    real *c3w; /* (60,5,5) the Table I pairs, by C3 map then S2 map, or (16,6,5,5) full */
+    real *c3b; /* (16) */
+    real *s4c; /* (16) */
+    real *s4b; /* (16) */
+    real *c5w; /* (120,16,5,5) = (120,400) */
+    real *c5b; /* (120) */
+    real *f6w; /* (84,120) */
+    real *f6b; /* (84) */
+    real *ow;  /* (10,84) linear output only */
+    real *ob;  /* (10) linear output only */
+} lenet_params;
+
+enum { LENET_NTENSORS = 14 };
+extern const char *const LENET_TENSOR_NAMES[LENET_NTENSORS];
+
+typedef struct {
+    lenet_arch arch;
+    size_t size[LENET_NTENSORS]; /* elements per tensor, in the order of lenet_params */
+    size_t n;                    /* total trainable parameters */
+    real *mem;                   /* 3n: weights, gradients, h_kk */
+    lenet_params w, g, h;
+    unsigned char table[C3_N][S2_N]; /* C3 connections */
+    int c3_pairs;                    /* number of connected (C3, S2) map pairs */
+    real codes[OUT_N * F6_N];        /* fixed RBF centres (RBF output only) */
+} lenet_model;
+
+/* Allocates a model of architecture a, parameters zero. NULL on out of memory. */
+lenet_model *lenet_alloc(const lenet_arch *a);
+void lenet_free(lenet_model *m);
+/* Tensor t of a parameter struct, as an array (NULL if the tensor is empty). */
+real *lenet_tensor(const lenet_params *p, int t);
+/* Fan-in of the units fed by tensor t (for the +-2.4/F_i rule). */
+int lenet_fan_in(const lenet_model *m, int t);
+/* Init (Sec. II-B footnote / App. A): weights uniform in +-2.4/F_i, biases 0 (our choice),
+ * subsampling coefficients as weights with F_i = 4. Torch init: U(+-1/sqrt(F_i)) for weights
+ * and biases (PyTorch's Conv2d/Linear default). One draw per statement, from r. */
+void lenet_init(lenet_model *m, lenet_init_kind kind, gsl_rng *r);
+void lenet_zero_grad(lenet_model *m);
+
+/* ---------------------------------------------------------------------------------------
+ * Activations: one workspace per thread. States x (after f, or after max-pool); gradients
+ * with respect to states (dx) and pre-activations (da); and the same for the second pass. */
+typedef struct {
+    real in[LENET_IN * LENET_IN];
+    real c1[C1_N * C1_H * C1_H], s2[S2_N * S2_H * S2_H];
+    real c3[C3_N * C3_H * C3_H], s4[S4_N * S4_H * S4_H];
+    real c5[C5_N], f6[F6_N], out[OUT_N];
+} lenet_layers;
+
+typedef struct {
+    lenet_layers a;  /* pre-activations a (Eq. 5) */
+    lenet_layers x;  /* states x = f(a), or max-pool outputs; x.out = the outputs */
+    lenet_layers dx; /* dE/dx (first pass) or d2E/dx2 (second pass) */
+    lenet_layers da; /* dE/da or d2E/da2 */
+} lenet_acts;
+
+lenet_acts *lenet_acts_alloc(void);
+void lenet_acts_free(lenet_acts *a);
+
+/* Input coding: 28x28 uint8 image -> 32x32 field (Sec. II-B). */
+void lenet_code_input(real *in, const uint8_t *img28, lenet_coding coding);
+
+/* Forward: in -> out; the RBF penalties y_i (Eq. 7) or the linear scores. Reads a->x.in. */
+void lenet_forward(const lenet_model *m, lenet_acts *a);
+/* Index of the winning class: smallest penalty (RBF) or largest score (linear). */
+int lenet_predict(const lenet_model *m, const real *out);
+/* Backward (App. B) from dE/dout (10) after lenet_forward: accumulates dE/dw into m->g. */
+void lenet_backward(lenet_model *m, lenet_acts *a, const real *dout);
+/* Gauss-Newton second pass (App. C, Eq. 23-27) from dE/dout and d2E/dout2 (10 each, the
+ * loss's diagonal): accumulates this pattern's d2E/dw_k2 contributions into m->h. */
+void lenet_backward2(lenet_model *m, lenet_acts *a, const real *dout, const real *ddout);
+
+/* ---------------------------------------------------------------------------------------
+ * Losses (Sec. II-C). Each returns E^p and writes dE/dout and d2E/dout2 (the diagonal).
+ * mse: Eq. 8, E = y_D. map: Eq. 9, E = y_D + log(e^-j + sum_i e^-y_i).
+ * softmax: cross-entropy of softmax(scores) (modern output). */
+typedef enum { LOSS_MSE = 0, LOSS_MAP = 1, LOSS_SOFTMAX = 2 } loss_kind;
+double loss_mse(real *dy, real *ddy, const real *y, int label);
+double loss_map(real *dy, real *ddy, const real *y, int label, double j);
+double loss_softmax(real *dz, real *ddz, const real *z, int label);
+double loss_eval(loss_kind k, real *dy, real *ddy, const real *y, int label, double j);
+
+/* ---------------------------------------------------------------------------------------
+ * Counts (the table of Sec. II-B): per layer, trainable parameters, connections (biases
+ * count, Sec. II-B), and multiply-adds per image. */
+typedef struct {
+    const char *name;
+    int maps, h, w;
+    long params, connections, macs;
+} lenet_layer_info;
+enum { LENET_NLAYERS = 7 };
+void lenet_info(const lenet_model *m, lenet_layer_info info[LENET_NLAYERS]);
+
+#endif

@@ -1,0 +1,477 @@
+/* net.c: LeNet-5 assembled from its layers (Sec. II-B, Fig. 2): architectures, the flat
+ * parameter block, initialisation, and the model-level forward, backward (App. B) and
+ * Gauss-Newton second-derivative (App. C) passes, each a straight list of layer calls. */
+#include "layers.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const lenet_arch LENET_ARCH_LENET5 = {LENET_POOL_SUBSAMPLE, LENET_C3_TABLE, LENET_OUT_RBF,
+                                      LENET_SQUASH_SCALED, LENET_INPUT_PAPER};
+const lenet_arch LENET_ARCH_MODERN = {LENET_POOL_MAX, LENET_C3_FULL, LENET_OUT_LINEAR,
+                                      LENET_SQUASH_TANH, LENET_INPUT_UNIT};
+
+/* Table I (Sec. II-B): the S2 maps (columns) feeding each C3 map (rows). */
+const unsigned char LENET_TABLE_I[C3_N][S2_N] = {
+    {1, 1, 1, 0, 0, 0}, {0, 1, 1, 1, 0, 0}, {0, 0, 1, 1, 1, 0}, {0, 0, 0, 1, 1, 1},
+    {1, 0, 0, 0, 1, 1}, {1, 1, 0, 0, 0, 1}, {1, 1, 1, 1, 0, 0}, {0, 1, 1, 1, 1, 0},
+    {0, 0, 1, 1, 1, 1}, {1, 0, 0, 1, 1, 1}, {1, 1, 0, 0, 1, 1}, {1, 1, 1, 0, 0, 1},
+    {1, 1, 0, 1, 1, 0}, {0, 1, 1, 0, 1, 1}, {1, 0, 1, 1, 0, 1}, {1, 1, 1, 1, 1, 1}};
+const unsigned char LENET_TABLE_FULL[C3_N][S2_N] = {
+    {1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1},
+    {1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1},
+    {1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1},
+    {1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1}};
+
+/* Figure 3's codes for '0'..'9' (ASCII 48..57 of experiments/paper/rbf-codes-7x12.txt),
+ * 12 rows of 7 cells, top row first; '#' is ink. tests/test_codes.c checks them against the
+ * file. */
+const char *const LENET_RBF_CODES[OUT_N] = {
+    /* 0 */ ".#####."
+           "......."
+           "..###.."
+           ".##.##."
+           "##...##"
+           "##...##"
+           "##...##"
+           "##...##"
+           ".##.##."
+           "..###.."
+           "......."
+           ".......",
+    /* 1 */ "...##.."
+           "..###.."
+           ".####.."
+           "...##.."
+           "...##.."
+           "...##.."
+           "...##.."
+           "...##.."
+           "...##.."
+           ".######"
+           "......."
+           ".......",
+    /* 2 */ ".#####."
+           "......."
+           ".#####."
+           "##...##"
+           "#....##"
+           "....##."
+           "..###.."
+           ".##...."
+           "##....."
+           "#######"
+           "......."
+           ".......",
+    /* 3 */ "#######"
+           ".....##"
+           "....##."
+           "...##.."
+           "..####."
+           ".....##"
+           ".....##"
+           ".....##"
+           "##...##"
+           ".#####."
+           "......."
+           ".......",
+    /* 4 */ ".#####."
+           "......."
+           "......."
+           ".##..##"
+           ".##..##"
+           "###..##"
+           "##...##"
+           "##...##"
+           "##..###"
+           ".######"
+           ".....##"
+           ".....##",
+    /* 5 */ ".#####."
+           "......."
+           "#######"
+           "##....."
+           "##....."
+           ".####.."
+           "..####."
+           ".....##"
+           "##...##"
+           ".#####."
+           "......."
+           ".......",
+    /* 6 */ "..####."
+           ".##...."
+           "##....."
+           "##....."
+           "######."
+           "###..##"
+           "##...##"
+           "##...##"
+           "###..##"
+           ".#####."
+           "......."
+           ".......",
+    /* 7 */ "#######"
+           ".....##"
+           ".....##"
+           "....##."
+           "...##.."
+           "...##.."
+           "..##..."
+           "..##..."
+           "..##..."
+           "..##..."
+           "......."
+           ".......",
+    /* 8 */ ".#####."
+           "##...##"
+           "##...##"
+           "##...##"
+           ".#####."
+           "##...##"
+           "##...##"
+           "##...##"
+           "##...##"
+           ".#####."
+           "......."
+           ".......",
+    /* 9 */ ".#####."
+           "##..###"
+           "##...##"
+           "##...##"
+           "##..###"
+           ".######"
+           ".....##"
+           ".....##"
+           "....##."
+           ".####.."
+           "......."
+           "......."};
+
+void lenet_rbf_codes(real *w) {
+    for (int i = 0; i < OUT_N; i++) {
+        assert(strlen(LENET_RBF_CODES[i]) == F6_N);
+        for (int j = 0; j < F6_N; j++) w[i * F6_N + j] = LENET_RBF_CODES[i][j] == '#' ? 1 : -1;
+    }
+}
+
+const char *const LENET_TENSOR_NAMES[LENET_NTENSORS] = {
+    "c1w", "c1b", "s2c", "s2b", "c3w", "c3b", "s4c", "s4b", "c5w", "c5b", "f6w", "f6b", "ow", "ob"};
+
+/* ======================================================================================
+ * Architecture tags */
+
+static const char *const POOL_NAMES[] = {"subsample", "max"};
+static const char *const C3_NAMES[] = {"table", "full"};
+static const char *const OUT_NAMES[] = {"rbf", "linear"};
+static const char *const SQUASH_NAMES[] = {"scaled", "tanh"};
+static const char *const INPUT_NAMES[] = {"paper", "unit"};
+
+int lenet_arch_equal(const lenet_arch *a, const lenet_arch *b) {
+    return a->pool == b->pool && a->c3 == b->c3 && a->out == b->out && a->squash == b->squash &&
+           a->input == b->input;
+}
+
+int lenet_arch_tag(const lenet_arch *a, char *buf, size_t n) {
+    int k;
+    if (lenet_arch_equal(a, &LENET_ARCH_LENET5))
+        k = snprintf(buf, n, "lenet5");
+    else if (lenet_arch_equal(a, &LENET_ARCH_MODERN))
+        k = snprintf(buf, n, "modern");
+    else
+        k = snprintf(buf, n, "pool=%s,c3=%s,out=%s,squash=%s,input=%s", POOL_NAMES[a->pool],
+                     C3_NAMES[a->c3], OUT_NAMES[a->out], SQUASH_NAMES[a->squash],
+                     INPUT_NAMES[a->input]);
+    return k < 0 || (size_t)k >= n ? -1 : 0;
+}
+
+/* value of key=value among names[0..1], or -1 */
+static int pick(const char *v, size_t len, const char *const names[2]) {
+    for (int i = 0; i < 2; i++)
+        if (strlen(names[i]) == len && strncmp(v, names[i], len) == 0) return i;
+    return -1;
+}
+
+int lenet_arch_parse(lenet_arch *a, const char *s) {
+    if (strcmp(s, "lenet5") == 0) {
+        *a = LENET_ARCH_LENET5;
+        return 0;
+    }
+    if (strcmp(s, "modern") == 0) {
+        *a = LENET_ARCH_MODERN;
+        return 0;
+    }
+    /* key=value,... starting from lenet5 */
+    lenet_arch r = LENET_ARCH_LENET5;
+    const char *p = s;
+    while (*p) {
+        const char *eq = strchr(p, '='), *end = strchr(p, ',');
+        if (!end) end = p + strlen(p);
+        if (!eq || eq > end) return -1;
+        const size_t kl = (size_t)(eq - p), vl = (size_t)(end - eq - 1);
+        int v;
+#define KEY(name, table, field)                                                            \
+    if (kl == strlen(name) && strncmp(p, name, kl) == 0) {                                 \
+        if ((v = pick(eq + 1, vl, table)) < 0) return -1;                                  \
+        r.field = v;                                                                       \
+    } else
+        KEY("pool", POOL_NAMES, pool)
+        KEY("c3", C3_NAMES, c3)
+        KEY("out", OUT_NAMES, out)
+        KEY("squash", SQUASH_NAMES, squash)
+        KEY("input", INPUT_NAMES, input)
+        return -1;
+#undef KEY
+        p = *end ? end + 1 : end;
+    }
+    *a = r;
+    return 0;
+}
+
+/* ======================================================================================
+ * The parameter block */
+
+static void carve(lenet_params *p, real *base, const size_t size[LENET_NTENSORS]) {
+    real **t[LENET_NTENSORS] = {&p->c1w, &p->c1b, &p->s2c, &p->s2b, &p->c3w, &p->c3b, &p->s4c,
+                                &p->s4b, &p->c5w, &p->c5b, &p->f6w, &p->f6b, &p->ow,  &p->ob};
+    for (int i = 0; i < LENET_NTENSORS; i++) {
+        *t[i] = size[i] ? base : NULL;
+        base += size[i];
+    }
+}
+
+real *lenet_tensor(const lenet_params *p, int t) {
+    real *const t_[LENET_NTENSORS] = {p->c1w, p->c1b, p->s2c, p->s2b, p->c3w, p->c3b, p->s4c,
+                                      p->s4b, p->c5w, p->c5b, p->f6w, p->f6b, p->ow,  p->ob};
+    assert(t >= 0 && t < LENET_NTENSORS);
+    return t_[t];
+}
+
+lenet_model *lenet_alloc(const lenet_arch *a) {
+    lenet_model *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->arch = *a;
+    memcpy(m->table, a->c3 == LENET_C3_TABLE ? LENET_TABLE_I : LENET_TABLE_FULL,
+           sizeof m->table);
+    for (int o = 0; o < C3_N; o++)
+        for (int i = 0; i < S2_N; i++) m->c3_pairs += m->table[o][i];
+    const int sub = a->pool == LENET_POOL_SUBSAMPLE, lin = a->out == LENET_OUT_LINEAR;
+    const size_t kk = LENET_K * LENET_K;
+    const size_t size[LENET_NTENSORS] = {
+        C1_N * kk, C1_N, sub ? S2_N : 0, sub ? S2_N : 0, (size_t)m->c3_pairs * kk, C3_N,
+        sub ? S4_N : 0, sub ? S4_N : 0, (size_t)C5_N * S4_N * kk, C5_N, (size_t)F6_N * C5_N,
+        F6_N, lin ? (size_t)OUT_N * F6_N : 0, lin ? OUT_N : 0};
+    memcpy(m->size, size, sizeof size);
+    for (int i = 0; i < LENET_NTENSORS; i++) m->n += size[i];
+    m->mem = calloc(3 * m->n, sizeof(real));
+    if (!m->mem) {
+        free(m);
+        return NULL;
+    }
+    carve(&m->w, m->mem, size);
+    carve(&m->g, m->mem + m->n, size);
+    carve(&m->h, m->mem + 2 * m->n, size);
+    lenet_rbf_codes(m->codes);
+    return m;
+}
+
+void lenet_free(lenet_model *m) {
+    if (!m) return;
+    free(m->mem);
+    free(m);
+}
+
+void lenet_zero_grad(lenet_model *m) { memset(m->g.c1w, 0, m->n * sizeof(real)); }
+
+int lenet_fan_in(const lenet_model *m, int t) {
+    const int kk = LENET_K * LENET_K;
+    switch (t) {
+    case 0: case 1: return kk;                    /* C1: one 5x5 window */
+    case 2: case 3: case 6: case 7: return 4;     /* S2, S4: a 2x2 block */
+    case 4: case 5: return m->c3_pairs * kk / C3_N; /* C3: average (per map: see init) */
+    case 8: case 9: return S4_N * kk;             /* C5: 400 */
+    case 10: case 11: return C5_N;                /* F6: 120 */
+    default: return F6_N;                         /* linear output: 84 */
+    }
+}
+
+/* fan-in of C3 map o: 25 per connected S2 map (75, 100 or 150 under Table I) */
+static int c3_fan_in(const lenet_model *m, int o) {
+    int n = 0;
+    for (int c = 0; c < S2_N; c++) n += m->table[o][c];
+    return n * LENET_K * LENET_K;
+}
+
+/* one draw uniform in +-range */
+static real draw(double range, gsl_rng *r) {
+    const double u = gsl_rng_uniform(r);
+    return (real)(range * (2 * u - 1));
+}
+
+/* Weights uniform in +-2.4/F_i (paper; biases 0, our choice) or +-1/sqrt(F_i) (torch;
+ * biases too). Tensors in block order, elements in order, one draw each. */
+void lenet_init(lenet_model *m, lenet_init_kind kind, gsl_rng *r) {
+    for (int t = 0; t < LENET_NTENSORS; t++) {
+        real *p = lenet_tensor(&m->w, t);
+        const int is_bias = t % 2 == 1;
+        size_t i = 0;
+        for (int o = 0; i < m->size[t]; o++) {
+            /* a run of elements sharing one fan-in: one C3 map's kernels or bias, else all */
+            const int per_map = t == 4 || t == 5;
+            const int fan = per_map ? c3_fan_in(m, o) : lenet_fan_in(m, t);
+            const size_t run = !per_map ? m->size[t] : t == 5 ? 1 : (size_t)fan;
+            const double range = kind == LENET_INIT_PAPER ? 2.4 / fan : 1.0 / sqrt(fan);
+            for (size_t k = 0; k < run; k++, i++)
+                p[i] = kind == LENET_INIT_PAPER && is_bias ? 0 : draw(range, r);
+        }
+    }
+}
+
+/* ======================================================================================
+ * Activations, input */
+
+lenet_acts *lenet_acts_alloc(void) { return calloc(1, sizeof(lenet_acts)); }
+void lenet_acts_free(lenet_acts *a) { free(a); }
+
+/* img28 (28,28) uint8, 0 = background -> in (32,32): 2 pixels of background a side, grey
+ * levels mapped linearly onto [-0.1, 1.175] (Sec. II-B) or [0, 1]. */
+void lenet_code_input(real *in, const uint8_t *img28, lenet_coding coding) {
+    const double lo = coding == LENET_INPUT_PAPER ? LENET_BG : 0.0;
+    const double hi = coding == LENET_INPUT_PAPER ? LENET_INK : 1.0;
+    for (int i = 0; i < LENET_IN * LENET_IN; i++) in[i] = (real)lo;
+    for (int y = 0; y < 28; y++)
+        for (int x = 0; x < 28; x++)
+            in[(y + 2) * LENET_IN + x + 2] = (real)(lo + (hi - lo) * img28[y * 28 + x] / 255.0);
+}
+
+/* ======================================================================================
+ * The network */
+
+/* in (1,32,32) -> out (10). Fig. 2. */
+void lenet_forward(const lenet_model *m, lenet_acts *a) {
+    const lenet_params *w = &m->w;
+    const lenet_squash f = m->arch.squash;
+    const unsigned char *t3 = &m->table[0][0];
+    lenet_layers *A = &a->a, *X = &a->x;
+    conv_forward(A->c1, X->in, w->c1w, w->c1b, NULL, 1, C1_N, LENET_IN, LENET_IN);
+    squash_forward(X->c1, A->c1, C1_N * C1_H * C1_H, f);
+    if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
+        subsamp_forward(A->s2, X->c1, w->s2c, w->s2b, S2_N, C1_H, C1_H);
+        squash_forward(X->s2, A->s2, S2_N * S2_H * S2_H, f);
+    } else {
+        maxpool_forward(X->s2, X->c1, S2_N, C1_H, C1_H);
+    }
+    conv_forward(A->c3, X->s2, w->c3w, w->c3b, t3, S2_N, C3_N, S2_H, S2_H);
+    squash_forward(X->c3, A->c3, C3_N * C3_H * C3_H, f);
+    if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
+        subsamp_forward(A->s4, X->c3, w->s4c, w->s4b, S4_N, C3_H, C3_H);
+        squash_forward(X->s4, A->s4, S4_N * S4_H * S4_H, f);
+    } else {
+        maxpool_forward(X->s4, X->c3, S4_N, C3_H, C3_H);
+    }
+    linear_forward(A->c5, X->s4, w->c5w, w->c5b, S4_N * S4_H * S4_H, C5_N);
+    squash_forward(X->c5, A->c5, C5_N, f);
+    linear_forward(A->f6, X->c5, w->f6w, w->f6b, C5_N, F6_N);
+    squash_forward(X->f6, A->f6, F6_N, f);
+    if (m->arch.out == LENET_OUT_RBF)
+        rbf_forward(X->out, X->f6, m->codes, F6_N, OUT_N);
+    else
+        linear_forward(X->out, X->f6, w->ow, w->ob, F6_N, OUT_N);
+}
+
+int lenet_predict(const lenet_model *m, const real *out) {
+    int best = 0;
+    for (int i = 1; i < OUT_N; i++) {
+        if (m->arch.out == LENET_OUT_RBF ? out[i] < out[best] : out[i] > out[best]) best = i;
+    }
+    return best;
+}
+
+/* The first (square = 0) and second (square = 1) backward passes of the whole network share
+ * this list; the layer calls choose x_backward or x_backward2. g is m->g or m->h. */
+static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const real *ddout,
+                         int square) {
+    const lenet_params *w = &m->w;
+    lenet_params *g = square ? &m->h : &m->g;
+    const lenet_squash f = m->arch.squash;
+    const unsigned char *t3 = &m->table[0][0];
+    const lenet_layers *X = &a->x;
+    lenet_layers *DX = &a->dx, *DA = &a->da;
+    memset(DX, 0, sizeof *DX);
+    memset(DA, 0, sizeof *DA);
+    void (*sq_back)(real *, const real *, const real *, int, lenet_squash) =
+        square ? squash_backward2 : squash_backward;
+    void (*lin_back)(real *, real *, real *, const real *, const real *, const real *, int,
+                     int) = square ? linear_backward2 : linear_backward;
+
+    if (m->arch.out == LENET_OUT_RBF) {
+        if (square)
+            rbf_backward2(DX->f6, ddout, dout, X->f6, m->codes, F6_N, OUT_N);
+        else
+            rbf_backward(DX->f6, dout, X->f6, m->codes, F6_N, OUT_N);
+    } else {
+        lin_back(DX->f6, g->ow, g->ob, square ? ddout : dout, X->f6, w->ow, F6_N, OUT_N);
+    }
+    sq_back(DA->f6, DX->f6, X->f6, F6_N, f);
+    lin_back(DX->c5, g->f6w, g->f6b, DA->f6, X->c5, w->f6w, C5_N, F6_N);
+    sq_back(DA->c5, DX->c5, X->c5, C5_N, f);
+    lin_back(DX->s4, g->c5w, g->c5b, DA->c5, X->s4, w->c5w, S4_N * S4_H * S4_H, C5_N);
+    if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
+        sq_back(DA->s4, DX->s4, X->s4, S4_N * S4_H * S4_H, f);
+        (square ? subsamp_backward2 : subsamp_backward)(DX->c3, g->s4c, g->s4b, DA->s4, X->c3,
+                                                        w->s4c, S4_N, C3_H, C3_H);
+    } else {
+        (square ? maxpool_backward2 : maxpool_backward)(DX->c3, DX->s4, X->c3, S4_N, C3_H, C3_H);
+    }
+    sq_back(DA->c3, DX->c3, X->c3, C3_N * C3_H * C3_H, f);
+    (square ? conv_backward2 : conv_backward)(DX->s2, g->c3w, g->c3b, DA->c3, X->s2, w->c3w, t3,
+                                              S2_N, C3_N, S2_H, S2_H);
+    if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
+        sq_back(DA->s2, DX->s2, X->s2, S2_N * S2_H * S2_H, f);
+        (square ? subsamp_backward2 : subsamp_backward)(DX->c1, g->s2c, g->s2b, DA->s2, X->c1,
+                                                        w->s2c, S2_N, C1_H, C1_H);
+    } else {
+        (square ? maxpool_backward2 : maxpool_backward)(DX->c1, DX->s2, X->c1, S2_N, C1_H, C1_H);
+    }
+    sq_back(DA->c1, DX->c1, X->c1, C1_N * C1_H * C1_H, f);
+    (square ? conv_backward2 : conv_backward)(NULL, g->c1w, g->c1b, DA->c1, X->in, w->c1w, NULL,
+                                              1, C1_N, LENET_IN, LENET_IN);
+}
+
+void lenet_backward(lenet_model *m, lenet_acts *a, const real *dout) {
+    net_backprop(m, a, dout, NULL, 0);
+}
+
+void lenet_backward2(lenet_model *m, lenet_acts *a, const real *dout, const real *ddout) {
+    net_backprop(m, a, dout, ddout, 1);
+}
+
+/* ======================================================================================
+ * Counts (Sec. II-B): parameters, connections (biases count), multiply-adds per image
+ * (weights applied; a subsampling unit's 4 additions count as 4, its bias as none). */
+void lenet_info(const lenet_model *m, lenet_layer_info info[LENET_NLAYERS]) {
+    const long kk = LENET_K * LENET_K;
+    const int sub = m->arch.pool == LENET_POOL_SUBSAMPLE;
+    const long c1u = C1_N * C1_H * C1_H, s2u = S2_N * S2_H * S2_H, s4u = S4_N * S4_H * S4_H;
+    const long c3fan = m->c3_pairs * kk; /* summed over the 16 maps, per position */
+    const long outp = (long)m->size[12] + (long)m->size[13];
+    info[0] = (lenet_layer_info){"C1", C1_N, C1_H, C1_H, (long)(m->size[0] + m->size[1]),
+                                 c1u * (kk + 1), c1u * kk};
+    info[1] = (lenet_layer_info){sub ? "S2" : "S2 (max)", S2_N, S2_H, S2_H,
+                                 (long)(m->size[2] + m->size[3]), s2u * (4 + sub), s2u * 4};
+    info[2] = (lenet_layer_info){"C3", C3_N, C3_H, C3_H, (long)(m->size[4] + m->size[5]),
+                                 C3_H * C3_H * (c3fan + C3_N), C3_H * C3_H * c3fan};
+    info[3] = (lenet_layer_info){sub ? "S4" : "S4 (max)", S4_N, S4_H, S4_H,
+                                 (long)(m->size[6] + m->size[7]), s4u * (4 + sub), s4u * 4};
+    info[4] = (lenet_layer_info){"C5", C5_N, 1, 1, (long)(m->size[8] + m->size[9]),
+                                 C5_N * (s4u + 1), C5_N * s4u};
+    info[5] = (lenet_layer_info){"F6", F6_N, 1, 1, (long)(m->size[10] + m->size[11]),
+                                 F6_N * (C5_N + 1), F6_N * C5_N};
+    info[6] = (lenet_layer_info){m->arch.out == LENET_OUT_RBF ? "OUTPUT (RBF)" : "OUTPUT (linear)",
+                                 OUT_N, 1, 1, outp,
+                                 m->arch.out == LENET_OUT_RBF ? OUT_N * F6_N : outp,
+                                 OUT_N * F6_N};
+}

@@ -1,0 +1,222 @@
+/* test_net.c: the whole network. Gradients of Eq. 8, Eq. 9 (1998 network) and softmax
+ * cross-entropy (modern) against central differences (double build); the second-derivative
+ * pass: >= 0 everywhere, and equal to finite differences where Eq. 27 is exact at the top of
+ * the network; the init rule; determinism of init by seed. */
+#include "check.h"
+#include "lenet.h"
+
+#include <gsl/gsl_rng.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* a random 28x28 "digit": a blob of ink on background */
+static void random_image(uint8_t *img, gsl_rng *r) {
+    for (int i = 0; i < 28 * 28; i++) {
+        const int y = i / 28, x = i % 28;
+        const double d = (y - 14) * (y - 14) + (x - 14) * (x - 14);
+        const double u = gsl_rng_uniform(r);
+        img[i] = d < 60 ? (uint8_t)(128 + 127 * u) : (d < 90 ? (uint8_t)(255 * u) : 0);
+    }
+}
+
+#ifdef LENET_DOUBLE
+static double net_loss(lenet_model *m, lenet_acts *a, loss_kind k, int label, double j) {
+    real dy[OUT_N], ddy[OUT_N];
+    lenet_forward(m, a);
+    return loss_eval(k, dy, ddy, a->x.out, label, j);
+}
+
+static void check_net_gradient(const lenet_arch *arch, loss_kind k, const char *name,
+                               gsl_rng *r) {
+    lenet_model *m = lenet_alloc(arch);
+    lenet_acts *a = lenet_acts_alloc();
+    /* torch-style init, doubled: activations of order 1 so every layer's gradient is well
+     * above the finite-difference noise (the paper's init makes the lower layers' tiny) */
+    lenet_init(m, LENET_INIT_TORCH, r);
+    for (size_t i = 0; i < m->n; i++) m->w.c1w[i] *= 2;
+    uint8_t img[28 * 28];
+    random_image(img, r);
+    lenet_code_input(a->x.in, img, arch->input);
+    const int label = 4;
+    const double j = 1.0;
+    real dy[OUT_N], ddy[OUT_N];
+    lenet_forward(m, a);
+    loss_eval(k, dy, ddy, a->x.out, label, j);
+    lenet_zero_grad(m);
+    lenet_backward(m, a, dy);
+    int worst_t = -1;
+    double worst = 0;
+    int checked = 0, bad = 0;
+    for (int t = 0; t < LENET_NTENSORS; t++) {
+        real *w = lenet_tensor(&m->w, t), *g = lenet_tensor(&m->g, t);
+        for (int s = 0; s < 12 && m->size[t]; s++) {
+            const size_t i = s < 4 ? (size_t)s % m->size[t] : gsl_rng_uniform_int(r, m->size[t]);
+            const real keep = w[i];
+            const double h = 1e-6;
+            w[i] = keep + h;
+            const double ep = net_loss(m, a, k, label, j);
+            w[i] = keep - h;
+            const double em = net_loss(m, a, k, label, j);
+            w[i] = keep;
+            const double fd = (ep - em) / (2 * h);
+            const double err = fabs(fd - g[i]) / (1e-6 + fabs(fd));
+            checked++;
+            if (err > 1e-4) {
+                bad++;
+                if (bad < 4)
+                    printf("FAIL %s %s[%zu]: backprop %.10g, finite difference %.10g\n", name,
+                           LENET_TENSOR_NAMES[t], i, g[i], fd);
+            }
+            if (err > worst) {
+                worst = err;
+                worst_t = t;
+            }
+        }
+    }
+    printf("# %s: %d parameters checked, worst relative error %.2g (%s)\n", name, checked,
+           worst, worst_t >= 0 ? LENET_TENSOR_NAMES[worst_t] : "-");
+    CHECK(bad == 0);
+    lenet_acts_free(a);
+    lenet_free(m);
+}
+
+/* Where Eq. 27 is exact at the top of the network:
+ * - modern output layer: z_i is linear in ow_ij and d2E/dz_i2 = p_i (1 - p_i) is exact, so
+ *   h(ow_ij) = p_i (1 - p_i) f6_j^2 = d2E/dow_ij2;
+ * - 1998 network, Eq. 8: d2E/df6w_jk2 = 2 f'(a_j)^2 c5_k^2 + 2 (x_j - w_Dj) f''(a_j) c5_k^2;
+ *   Eq. 27 keeps the first term (Gauss-Newton), so h = exact - the f'' term. */
+static void check_second_exact(gsl_rng *r) {
+    for (int which = 0; which < 2; which++) {
+        const lenet_arch *arch = which ? &LENET_ARCH_MODERN : &LENET_ARCH_LENET5;
+        const loss_kind k = which ? LOSS_SOFTMAX : LOSS_MSE;
+        lenet_model *m = lenet_alloc(arch);
+        lenet_acts *a = lenet_acts_alloc();
+        lenet_init(m, LENET_INIT_TORCH, r);
+        for (size_t i = 0; i < m->n; i++) m->w.c1w[i] *= 2;
+        uint8_t img[28 * 28];
+        random_image(img, r);
+        lenet_code_input(a->x.in, img, arch->input);
+        const int label = 6;
+        real dy[OUT_N], ddy[OUT_N];
+        lenet_forward(m, a);
+        loss_eval(k, dy, ddy, a->x.out, label, 0);
+        memset(m->h.c1w, 0, m->n * sizeof(real));
+        lenet_backward2(m, a, dy, ddy);
+        lenet_forward(m, a);
+        const double e0 = net_loss(m, a, k, label, 0);
+        real *w = which ? m->w.ow : m->w.f6w, *h = which ? m->h.ow : m->h.f6w;
+        const int nin = which ? F6_N : C5_N, n = which ? OUT_N * F6_N : F6_N * C5_N;
+        lenet_forward(m, a);
+        lenet_layers x = a->x; /* states at the unperturbed weights */
+        int ok = 1;
+        for (int s = 0; s < 40; s++) {
+            const int i = (int)gsl_rng_uniform_int(r, (unsigned long)n);
+            const real keep = w[i];
+            const double step = 1e-4;
+            w[i] = keep + step;
+            const double ep = net_loss(m, a, k, label, 0);
+            w[i] = keep - step;
+            const double em = net_loss(m, a, k, label, 0);
+            w[i] = keep;
+            double exact = (ep - 2 * e0 + em) / (step * step);
+            if (!which) { /* remove the f'' term Eq. 27 drops */
+                const int jj = i / nin, kk = i % nin;
+                const double A = SQUASH_A, S = SQUASH_S, t = x.f6[jj] / A;
+                const double f2 = -2 * A * S * S * t * (1 - t * t);
+                exact -= 2 * (x.f6[jj] - m->codes[label * F6_N + jj]) * f2 * x.c5[kk] * x.c5[kk];
+            }
+            if (fabs(exact - h[i]) > 1e-5 + 1e-4 * fabs(exact)) {
+                ok = 0;
+                printf("FAIL %s h[%d] = %.10g, exact %.10g\n", which ? "ow" : "f6w", i, h[i], exact);
+            }
+        }
+        printf("# second derivatives of the %s layer equal finite differences: %s\n",
+               which ? "modern output" : "1998 F6", ok ? "yes" : "NO");
+        CHECK(ok);
+        lenet_acts_free(a);
+        lenet_free(m);
+    }
+}
+#endif
+
+/* h_kk >= 0 everywhere, for every loss, paper init (Eq. 27 squares everything) */
+static void check_second_nonneg(gsl_rng *r) {
+    const lenet_arch *archs[2] = {&LENET_ARCH_LENET5, &LENET_ARCH_MODERN};
+    for (int ai = 0; ai < 2; ai++)
+        for (int k = LOSS_MSE; k <= LOSS_SOFTMAX; k++) {
+            if ((ai == 0) != (k != LOSS_SOFTMAX)) continue;
+            lenet_model *m = lenet_alloc(archs[ai]);
+            lenet_acts *a = lenet_acts_alloc();
+            lenet_init(m, LENET_INIT_PAPER, r);
+            memset(m->h.c1w, 0, m->n * sizeof(real));
+            uint8_t img[28 * 28];
+            real dy[OUT_N], ddy[OUT_N];
+            for (int p = 0; p < 5; p++) {
+                random_image(img, r);
+                lenet_code_input(a->x.in, img, archs[ai]->input);
+                lenet_forward(m, a);
+                loss_eval(k, dy, ddy, a->x.out, p % 10, 1.0);
+                lenet_backward2(m, a, dy, ddy);
+            }
+            int nonneg = 1, positive = 0;
+            for (size_t i = 0; i < m->n; i++) {
+                nonneg &= m->h.c1w[i] >= 0;
+                positive += m->h.c1w[i] > 0;
+            }
+            CHECK(nonneg);
+            CHECK(positive > (int)(m->n / 2));
+            lenet_acts_free(a);
+            lenet_free(m);
+        }
+}
+
+static void check_init(void) {
+    gsl_rng *r1 = gsl_rng_alloc(gsl_rng_mt19937), *r2 = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r1, 7);
+    gsl_rng_set(r2, 7);
+    lenet_model *m1 = lenet_alloc(&LENET_ARCH_LENET5), *m2 = lenet_alloc(&LENET_ARCH_LENET5);
+    lenet_init(m1, LENET_INIT_PAPER, r1);
+    lenet_init(m2, LENET_INIT_PAPER, r2);
+    CHECK(memcmp(m1->w.c1w, m2->w.c1w, m1->n * sizeof(real)) == 0);
+    gsl_rng_set(r2, 8);
+    lenet_init(m2, LENET_INIT_PAPER, r2);
+    CHECK(memcmp(m1->w.c1w, m2->w.c1w, m1->n * sizeof(real)) != 0);
+    /* the +-2.4/F_i rule, tensor by tensor; biases 0 */
+    int in_range = 1;
+    for (int t = 0; t < LENET_NTENSORS; t++) {
+        const real *w = lenet_tensor(&m1->w, t);
+        for (size_t i = 0; i < m1->size[t]; i++) {
+            const double lim = t == 4 ? 2.4 / 75 : 2.4 / lenet_fan_in(m1, t);
+            if (t % 2 == 1) in_range &= w[i] == 0;
+            else in_range &= fabs(w[i]) <= lim;
+        }
+    }
+    CHECK(in_range);
+    /* C1 weights fill their range: max |w| close to 2.4/25 */
+    double mx = 0;
+    for (size_t i = 0; i < m1->size[0]; i++) mx = fmax(mx, fabs(m1->w.c1w[i]));
+    CHECK(mx > 0.9 * 2.4 / 25);
+    lenet_free(m1);
+    lenet_free(m2);
+    gsl_rng_free(r1);
+    gsl_rng_free(r2);
+}
+
+void test_net(void) {
+    TEST_GROUP("network: whole-model derivatives, init");
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 1998);
+#ifdef LENET_DOUBLE
+    check_net_gradient(&LENET_ARCH_LENET5, LOSS_MSE, "lenet5 Eq. 8", r);
+    check_net_gradient(&LENET_ARCH_LENET5, LOSS_MAP, "lenet5 Eq. 9", r);
+    check_net_gradient(&LENET_ARCH_MODERN, LOSS_SOFTMAX, "modern softmax", r);
+    lenet_arch mix = LENET_ARCH_LENET5;
+    mix.pool = LENET_POOL_MAX;
+    mix.out = LENET_OUT_LINEAR;
+    check_net_gradient(&mix, LOSS_SOFTMAX, "lenet5+maxpool+linear", r);
+    check_second_exact(r);
+#endif
+    check_second_nonneg(r);
+    check_init();
+    gsl_rng_free(r);
+}
