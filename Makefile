@@ -27,7 +27,9 @@ TESTSRC  = $(wildcard tests/*.c)
 EXPSRC   = $(wildcard experiments/*.c)
 EXPBIN   = $(EXPSRC:experiments/%.c=$(B)/%)
 
-.PHONY: all deps data test sanitize bench reproduce figures clean help
+REV     := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+.PHONY: all deps FORCE data test sanitize bench reproduce figures clean help
 .SECONDARY:
 
 all: $(B)/lenet98 $(EXPBIN)
@@ -54,6 +56,12 @@ $(B)/objd/%.o: lenet98/%.c | $(B)/objd
 	$(CC) $(CPPFLAGS) -DLENET_DOUBLE $(CFLAGS) $(OMP) -c $< -o $@
 $(B)/obj $(B)/objd $(B)/tobj $(B)/tobjd:
 	@mkdir -p $@
+
+# the git revision, baked into cli.o (and so into every log and dump header)
+$(B)/revision: FORCE
+	@mkdir -p $(B); echo '$(REV)' | cmp -s - $@ || echo '$(REV)' > $@
+$(B)/obj/cli.o $(B)/objd/cli.o: $(B)/revision
+$(B)/obj/cli.o $(B)/objd/cli.o: CPPFLAGS += -DLENET98_REVISION='"$(REV)"'
 
 $(B)/liblenet98.a: $(LIBOBJ)
 	ar rcs $@ $^

@@ -1,0 +1,73 @@
+/* cli.c: shared pieces of the subcommands. */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#ifndef LENET98_REVISION
+#define LENET98_REVISION "unknown"
+#endif
+
+const char *cli_revision(void) { return LENET98_REVISION; }
+
+int cli_long(const char *opt, const char *s, long lo, long hi, long *out) {
+    char *end;
+    errno = 0;
+    const long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) {
+        fprintf(stderr, "lenet98: %s: '%s' is not an integer in [%ld, %ld]\n", opt, s, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_double(const char *opt, const char *s, double lo, double hi, double *out) {
+    char *end;
+    errno = 0;
+    const double v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi) {
+        fprintf(stderr, "lenet98: %s: '%s' is not a number in [%g, %g]\n", opt, s, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "lenet98 %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\ntry 'lenet98 %s --help'\n", cmd);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+void cli_pattern(real *in, const mnist_set *s, long i, lenet_coding coding) {
+    lenet_code_input(in, s->images + (size_t)i * 28 * 28, coding);
+}
+
+long eval_set(const lenet_model *m, const mnist_set *s, long n, real *out, int *pred) {
+    long errors = 0;
+#pragma omp parallel reduction(+ : errors)
+    {
+        lenet_acts *a = lenet_acts_alloc();
+        if (!a) abort(); /* 200 KB; nothing sensible to do without it */
+#pragma omp for schedule(static)
+        for (long i = 0; i < n; i++) {
+            cli_pattern(a->x.in, s, i, m->arch.input);
+            lenet_forward(m, a);
+            const int p = lenet_predict(m, a->x.out);
+            errors += p != s->labels[i];
+            if (pred) pred[i] = p;
+            if (out)
+                for (int k = 0; k < OUT_N; k++) out[i * OUT_N + k] = a->x.out[k];
+        }
+        lenet_acts_free(a);
+    }
+    return errors;
+}

@@ -1,0 +1,305 @@
+/* main.c: the lenet98 command line. Subcommands: info, prototypes, init, eval, train.
+ * Results go to stdout; progress and errors to stderr. Exit 0 ok, 1 I/O or data error,
+ * 2 usage error, 130 interrupted. */
+#include "afile.h"
+#include "cli.h"
+#include "model.h"
+#include "pgm.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const USAGE =
+    "usage: lenet98 COMMAND [OPTIONS]\n"
+    "LeNet-5 as in LeCun, Bottou, Bengio & Haffner (1998), and the modern variant.\n\n"
+    "commands:\n"
+    "  info         the layers: maps, parameters, connections, multiply-adds\n"
+    "  prototypes   the ten fixed 7x12 output codes (Figure 3)\n"
+    "  init         write a freshly initialised model\n"
+    "  train        train (SDLM, Sec. III-B / App. C), writes a model and a log\n"
+    "  eval         error rate of a model on MNIST\n\n"
+    "'lenet98 COMMAND --help' describes each.\n";
+
+/* ---- info ---------------------------------------------------------------------------- */
+int cmd_info(int argc, char **argv) {
+    static const struct option opts[] = {{"arch", required_argument, 0, 'a'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    lenet_arch arch = LENET_ARCH_LENET5;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "a:h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            printf("usage: lenet98 info [--arch lenet5|modern|TAG]\n"
+                   "Per layer: maps @ size, trainable parameters, connections (biases count,\n"
+                   "as in Sec. II-B), multiply-adds per image; totals as plain integers.\n");
+            return 0;
+        }
+        if (c == 'a') {
+            if (lenet_arch_parse(&arch, optarg) != 0)
+                return cli_usage_error("info", "--arch: unknown architecture '%s'", optarg);
+        } else {
+            return cli_usage_error("info", "unknown option");
+        }
+    }
+    if (optind < argc) return cli_usage_error("info", "unexpected argument '%s'", argv[optind]);
+    lenet_model *m = lenet_alloc(&arch);
+    if (!m) {
+        fprintf(stderr, "lenet98 info: out of memory\n");
+        return 1;
+    }
+    lenet_layer_info L[LENET_NLAYERS];
+    lenet_info(m, L);
+    char tag[128];
+    lenet_arch_tag(&arch, tag, sizeof tag);
+    printf("architecture %s\n", tag);
+    printf("%-16s %14s %10s %12s %12s\n", "layer", "maps @ size", "params", "connections",
+           "mult-adds");
+    long tp = 0, tc = 0, tm = 0;
+    for (int i = 0; i < LENET_NLAYERS; i++) {
+        char shape[32];
+        snprintf(shape, sizeof shape, "%d @ %dx%d", L[i].maps, L[i].h, L[i].w);
+        printf("%-16s %14s %10ld %12ld %12ld\n", L[i].name, shape, L[i].params,
+               L[i].connections, L[i].macs);
+        tp += L[i].params;
+        tc += L[i].connections;
+        tm += L[i].macs;
+    }
+    printf("%-16s %14s %10ld %12ld %12ld\n", "total", "", tp, tc, tm);
+    lenet_free(m);
+    return 0;
+}
+
+/* ---- prototypes ---------------------------------------------------------------------- */
+int cmd_prototypes(int argc, char **argv) {
+    static const struct option opts[] = {{"pgm", required_argument, 0, 'p'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *pgm = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "p:h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            printf("usage: lenet98 prototypes [--pgm FILE]\n"
+                   "The ten fixed output codes of Figure 3 ('#' = +1 = ink, '.' = -1), and with\n"
+                   "--pgm an image of them (10 codes side by side, each cell 8x8 pixels).\n");
+            return 0;
+        }
+        if (c == 'p')
+            pgm = optarg;
+        else
+            return cli_usage_error("prototypes", "unknown option");
+    }
+    if (optind < argc)
+        return cli_usage_error("prototypes", "unexpected argument '%s'", argv[optind]);
+    for (int row = 0; row < RBF_ROWS; row++) {
+        for (int d = 0; d < OUT_N; d++)
+            printf("%.*s%s", RBF_COLS, LENET_RBF_CODES[d] + row * RBF_COLS, d < 9 ? "  " : "\n");
+    }
+    for (int d = 0; d < OUT_N; d++) printf("   %d   %s", d, d < 9 ? "  " : "\n");
+    if (pgm) {
+        enum { CELL = 8, GAP = 2 };
+        const int w = OUT_N * (RBF_COLS * CELL + GAP * CELL) + GAP * CELL;
+        const int h = RBF_ROWS * CELL + 2 * GAP * CELL;
+        uint8_t *pix = malloc((size_t)w * h);
+        if (!pix) return 1;
+        memset(pix, 255, (size_t)w * h);
+        for (int d = 0; d < OUT_N; d++)
+            for (int y = 0; y < RBF_ROWS * CELL; y++)
+                for (int x = 0; x < RBF_COLS * CELL; x++) {
+                    const int ink = LENET_RBF_CODES[d][(y / CELL) * RBF_COLS + x / CELL] == '#';
+                    const int px = GAP * CELL + d * (RBF_COLS + GAP) * CELL + x;
+                    pix[(size_t)(y + GAP * CELL) * w + px] = ink ? 0 : 230;
+                }
+        char err[512];
+        const int rc = pgm_write(pgm, pix, w, h, err, sizeof err);
+        free(pix);
+        if (rc != 0) {
+            fprintf(stderr, "lenet98 prototypes: %s\n", err);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- init ---------------------------------------------------------------------------- */
+int cmd_init(int argc, char **argv) {
+    static const struct option opts[] = {{"seed", required_argument, 0, 's'},
+                                         {"arch", required_argument, 0, 'a'},
+                                         {"init", required_argument, 0, 'i'},
+                                         {"output", required_argument, 0, 'o'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    long seed = 1;
+    const char *out = NULL, *init = NULL;
+    lenet_arch arch = LENET_ARCH_LENET5;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "s:a:i:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            printf("usage: lenet98 init --seed S -o FILE [--arch lenet5|modern|TAG] "
+                   "[--init paper|torch]\n"
+                   "A freshly initialised model: weights uniform in +-2.4/F_i, biases 0 (paper,\n"
+                   "the default for lenet5) or U(+-1/sqrt(F_i)) for weights and biases (torch,\n"
+                   "the default for modern). The same seed gives the same bytes.\n");
+            return 0;
+        case 's':
+            if (cli_long("--seed", optarg, 0, 4294967295L, &seed)) return EXIT_USAGE;
+            break;
+        case 'a':
+            if (lenet_arch_parse(&arch, optarg) != 0)
+                return cli_usage_error("init", "--arch: unknown architecture '%s'", optarg);
+            break;
+        case 'i': init = optarg; break;
+        case 'o': out = optarg; break;
+        default: return cli_usage_error("init", "unknown option");
+        }
+    }
+    if (optind < argc) return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
+    if (!out) return cli_usage_error("init", "-o FILE is required");
+    lenet_init_kind kind = lenet_arch_equal(&arch, &LENET_ARCH_MODERN) ? LENET_INIT_TORCH
+                                                                       : LENET_INIT_PAPER;
+    if (init && strcmp(init, "paper") == 0)
+        kind = LENET_INIT_PAPER;
+    else if (init && strcmp(init, "torch") == 0)
+        kind = LENET_INIT_TORCH;
+    else if (init)
+        return cli_usage_error("init", "--init: '%s' is not paper or torch", init);
+    lenet_model *m = lenet_alloc(&arch);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!m || !r) return 1;
+    gsl_rng_set(r, (unsigned long)seed);
+    lenet_init(m, kind, r);
+    char err[512];
+    const int rc = model_save(m, (uint64_t)seed, out, err, sizeof err);
+    if (rc != 0) fprintf(stderr, "lenet98 init: %s\n", err);
+    gsl_rng_free(r);
+    lenet_free(m);
+    return rc ? 1 : 0;
+}
+
+/* ---- eval ---------------------------------------------------------------------------- */
+int cmd_eval(int argc, char **argv) {
+    static const struct option opts[] = {{"model", required_argument, 0, 'm'},
+                                         {"data", required_argument, 0, 'd'},
+                                         {"set", required_argument, 0, 's'},
+                                         {"dump", required_argument, 0, 'u'},
+                                         {"arch", required_argument, 0, 'a'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *model = NULL, *data = "data", *set = "test", *dump = NULL, *archs = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "m:d:s:u:a:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            printf("usage: lenet98 eval --model FILE [--data DIR] [--set test|train]\n"
+                   "                    [--dump FILE.tsv] [--arch A]\n"
+                   "Error rate and error count of the model on an MNIST set (DIR holds the four\n"
+                   "IDX files, plain or .gz; default data/). --dump writes one row per image:\n"
+                   "index, label, predicted class, and the ten outputs (RBF penalties y_0..y_9,\n"
+                   "or the modern variant's logits). --arch checks the model's architecture.\n");
+            return 0;
+        case 'm': model = optarg; break;
+        case 'd': data = optarg; break;
+        case 's': set = optarg; break;
+        case 'u': dump = optarg; break;
+        case 'a': archs = optarg; break;
+        default: return cli_usage_error("eval", "unknown option");
+        }
+    }
+    if (optind < argc) return cli_usage_error("eval", "unexpected argument '%s'", argv[optind]);
+    if (!model) return cli_usage_error("eval", "--model FILE is required");
+    if (strcmp(set, "test") != 0 && strcmp(set, "train") != 0)
+        return cli_usage_error("eval", "--set: '%s' is not test or train", set);
+    lenet_arch want;
+    if (archs && lenet_arch_parse(&want, archs) != 0)
+        return cli_usage_error("eval", "--arch: unknown architecture '%s'", archs);
+    char err[1024];
+    uint64_t seed = 0;
+    lenet_model *m = model_load(model, &seed, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "lenet98 eval: %s\n", err);
+        return 1;
+    }
+    if (archs && !lenet_arch_equal(&want, &m->arch)) {
+        char tag[128];
+        lenet_arch_tag(&m->arch, tag, sizeof tag);
+        fprintf(stderr, "lenet98 eval: %s: architecture is %s, not %s\n", model, tag, archs);
+        lenet_free(m);
+        return 1;
+    }
+    mnist_set s;
+    if (mnist_load(&s, data, set, err, sizeof err) != 0) {
+        fprintf(stderr, "lenet98 eval: %s\n", err);
+        lenet_free(m);
+        return 1;
+    }
+    real *out = malloc(sizeof(real) * OUT_N * (size_t)s.n);
+    int *pred = malloc(sizeof(int) * (size_t)s.n);
+    int rc = 0;
+    if (!out || !pred) {
+        fprintf(stderr, "lenet98 eval: out of memory\n");
+        rc = 1;
+    } else {
+        const long errors = eval_set(m, &s, s.n, out, pred);
+        printf("%s set: %ld errors of %d, error rate %.2f%%\n", set, errors, s.n,
+               100.0 * errors / s.n);
+        if (dump) {
+            afile f;
+            if (afile_open(&f, dump, err, sizeof err) != 0) {
+                fprintf(stderr, "lenet98 eval: %s\n", err);
+                rc = 1;
+            } else {
+                char tag[128];
+                lenet_arch_tag(&m->arch, tag, sizeof tag);
+                fprintf(f.f, "# lenet98 eval --model %s --set %s; architecture %s; seed %llu; "
+                             "revision %s\n",
+                        model, set, tag, (unsigned long long)seed, cli_revision());
+                fprintf(f.f, "index\tlabel\tpredicted");
+                for (int k = 0; k < OUT_N; k++)
+                    fprintf(f.f, "\t%s%d", m->arch.out == LENET_OUT_RBF ? "y" : "z", k);
+                fprintf(f.f, "\n");
+                for (int i = 0; i < s.n; i++) {
+                    fprintf(f.f, "%d\t%d\t%d", i, s.labels[i], pred[i]);
+                    for (int k = 0; k < OUT_N; k++)
+                        fprintf(f.f, "\t%.9g", (double)out[(size_t)i * OUT_N + k]);
+                    fprintf(f.f, "\n");
+                }
+                if (afile_commit(&f, err, sizeof err) != 0) {
+                    fprintf(stderr, "lenet98 eval: %s\n", err);
+                    rc = 1;
+                }
+            }
+        }
+    }
+    free(out);
+    free(pred);
+    mnist_free(&s);
+    lenet_free(m);
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    static const struct {
+        const char *name;
+        int (*run)(int, char **);
+    } cmds[] = {{"info", cmd_info},   {"prototypes", cmd_prototypes}, {"init", cmd_init},
+                {"eval", cmd_eval},   {"train", cmd_train}};
+    if (argc < 2) {
+        fputs(USAGE, stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (strcmp(argv[1], cmds[i].name) == 0) return cmds[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "lenet98: unknown command '%s'\n%s", argv[1], USAGE);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,45 @@
+/* model.h: model files. The format (all integers little-endian):
+ *
+ *   offset  size  field
+ *   0       8     magic "LENET98M"
+ *   8       4     u32 format version = 1
+ *   12      4     u32 header size = 160 (the parameters start here)
+ *   16      64    architecture tag, ASCII, NUL-padded: "lenet5", "modern", or
+ *                 "pool=subsample|max,c3=table|full,out=rbf|linear,squash=scaled|tanh,
+ *                 input=paper|unit" (no spaces)
+ *   80      4     u32 n, the number of parameters
+ *   84      4     u32 number of tensors = 14
+ *   88      56    u32[14] elements of each tensor, in the order
+ *                 c1w c1b s2c s2b c3w c3b s4c s4b c5w c5b f6w f6b ow ob (0 = absent)
+ *   144     8     u64 seed the model was initialised from (information only)
+ *   152     8     zero
+ *   160     4n    the parameters, IEEE-754 float32 little-endian, tensor after tensor
+ *   160+4n  4     u32 CRC-32 (zlib / IEEE 802.3) of bytes 0 .. 160+4n-1
+ *
+ * Tensor layouts (row-major): c1w (6,1,5,5); c3w under Table I (60,5,5): for C3 map 0..15 in
+ * turn, one 5x5 kernel per connected S2 map in increasing order, or (16,6,5,5) when full;
+ * c5w (120,16,5,5); f6w (84,120); ow (10,84). A 5x5 kernel w[ky][kx] is applied as a
+ * correlation: a[o][y][x] = b[o] + sum w[ky][kx] in[c][y+ky][x+kx] (PyTorch's Conv2d
+ * convention, so the arrays load into torch.nn.Conv2d / Linear weights as they are). */
+#ifndef MODEL_H
+#define MODEL_H
+#include "lenet.h"
+
+#define MODEL_MAGIC "LENET98M"
+#define MODEL_VERSION 1u
+#define MODEL_HEADER 160u
+
+size_t model_bytes(const lenet_model *m);
+/* buf has model_bytes(m) bytes */
+void model_encode(unsigned char *buf, const lenet_model *m, uint64_t seed);
+/* NULL with "name: problem" in err if buf is not a valid model file */
+lenet_model *model_decode(const unsigned char *buf, size_t len, const char *name,
+                          uint64_t *seed, char *err, size_t errn);
+int model_save(const lenet_model *m, uint64_t seed, const char *path, char *err, size_t errn);
+lenet_model *model_load(const char *path, uint64_t *seed, char *err, size_t errn);
+
+/* a whole file into a malloc'd buffer, at most max bytes (else an error) */
+int read_file(const char *path, unsigned char **buf, size_t *len, size_t max, char *err,
+              size_t errn);
+uint32_t model_crc32(const unsigned char *buf, size_t len);
+#endif

@@ -1,0 +1,560 @@
+/* train.c: `lenet98 train`, the training driver (Sec. III-B, App. C). The loop is here, in
+ * the open: initialise; then per pass: estimate h_kk on a sample (Eq. 23-27), fix
+ * eps_k = eta / (mu + h_kk) (Eq. 21), one pattern at a time forward, score (the on-the-fly
+ * error of Fig. 5), backward, update (Eq. 18); evaluate; log a row; checkpoint. */
+#include "afile.h"
+#include "cli.h"
+#include "model.h"
+#include "sdlm.h"
+
+#include <getopt.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CKPT_MAGIC "LENET98C"
+#define CKPT_VERSION 1u
+
+typedef struct {
+    const char *data, *out, *log, *resume;
+    long passes, train_size, seed, hessian_samples;
+    loss_kind loss;
+    double j, mu, eta_scale;
+    lenet_arch arch;
+    lenet_init_kind init;
+    int init_given;
+} train_opts;
+
+/* Everything a checkpoint holds besides the model. */
+typedef struct {
+    long pass;       /* the pass under way, 1-based */
+    long pos;        /* next pattern of the pass; 0 = the pass has not started */
+    long otf_errors; /* on-the-fly errors so far in this pass */
+    double loss_sum; /* sum of E^p so far in this pass */
+    double seconds;  /* time spent in this pass before the checkpoint */
+    char *log;       /* the log rows of the finished passes (malloc'd text) */
+    size_t log_len, log_cap;
+} train_state;
+
+static volatile sig_atomic_t interrupted;
+static void on_sigint(int sig) {
+    (void)sig;
+    interrupted = 1;
+}
+
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
+static const char *loss_name(loss_kind k) {
+    return k == LOSS_MSE ? "mse" : k == LOSS_MAP ? "map" : "softmax";
+}
+
+/* the settings that determine the result, one line; stored in checkpoints and log headers */
+static void settings_line(char *buf, size_t n, const train_opts *o) {
+    char tag[128];
+    lenet_arch_tag(&o->arch, tag, sizeof tag);
+    snprintf(buf, n,
+             "arch=%s init=%s loss=%s j=%g mu=%g eta_scale=%g passes=%ld train_size=%ld "
+             "hessian_samples=%ld seed=%ld",
+             tag, o->init == LENET_INIT_PAPER ? "paper" : "torch", loss_name(o->loss), o->j,
+             o->mu, o->eta_scale, o->passes, o->train_size, o->hessian_samples, o->seed);
+}
+
+static int log_append(train_state *st, const char *row) {
+    const size_t k = strlen(row);
+    if (st->log_len + k + 1 > st->log_cap) {
+        size_t cap = st->log_cap ? st->log_cap * 2 : 4096;
+        while (cap < st->log_len + k + 1) cap *= 2;
+        char *nl = realloc(st->log, cap);
+        if (!nl) return -1;
+        st->log = nl;
+        st->log_cap = cap;
+    }
+    memcpy(st->log + st->log_len, row, k + 1);
+    st->log_len += k;
+    return 0;
+}
+
+/* ---- checkpoints: CKPT_MAGIC, u32 version, settings, state, rng, eps, model, CRC-32 ----- */
+
+typedef struct {
+    unsigned char *b;
+    size_t n, cap;
+    int oom;
+} buf_t;
+
+static void put(buf_t *b, const void *p, size_t n) {
+    if (b->oom) return;
+    if (b->n + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 1 << 16;
+        while (cap < b->n + n) cap *= 2;
+        unsigned char *nb = realloc(b->b, cap);
+        if (!nb) {
+            b->oom = 1;
+            return;
+        }
+        b->b = nb;
+        b->cap = cap;
+    }
+    memcpy(b->b + b->n, p, n);
+    b->n += n;
+}
+static void put_u64(buf_t *b, uint64_t v) {
+    unsigned char c[8];
+    for (int i = 0; i < 8; i++) c[i] = (unsigned char)(v >> (8 * i));
+    put(b, c, 8);
+}
+static void put_f64(buf_t *b, double v) {
+    uint64_t u;
+    memcpy(&u, &v, 8);
+    put_u64(b, u);
+}
+
+typedef struct {
+    const unsigned char *p;
+    size_t left;
+    int bad;
+} rd_t;
+static const unsigned char *take(rd_t *r, size_t n) {
+    if (r->bad || r->left < n) {
+        r->bad = 1;
+        return NULL;
+    }
+    const unsigned char *p = r->p;
+    r->p += n;
+    r->left -= n;
+    return p;
+}
+static uint64_t take_u64(rd_t *r) {
+    const unsigned char *c = take(r, 8);
+    uint64_t v = 0;
+    for (int i = 0; c && i < 8; i++) v |= (uint64_t)c[i] << (8 * i);
+    return v;
+}
+static double take_f64(rd_t *r) {
+    const uint64_t u = take_u64(r);
+    double v;
+    memcpy(&v, &u, 8);
+    return v;
+}
+
+static int checkpoint_write(const char *path, const char *settings, const train_state *st,
+                            const gsl_rng *r, const real *eps, const lenet_model *m,
+                            uint64_t seed, char *err, size_t errn) {
+    buf_t b = {0};
+    put(&b, CKPT_MAGIC, 8);
+    put_u64(&b, CKPT_VERSION);
+    put_u64(&b, strlen(settings));
+    put(&b, settings, strlen(settings));
+    put_u64(&b, (uint64_t)st->pass);
+    put_u64(&b, (uint64_t)st->pos);
+    put_u64(&b, (uint64_t)st->otf_errors);
+    put_f64(&b, st->loss_sum);
+    put_f64(&b, st->seconds);
+    put_u64(&b, st->log_len);
+    put(&b, st->log ? st->log : "", st->log_len);
+    put_u64(&b, gsl_rng_size(r));
+    put(&b, gsl_rng_state(r), gsl_rng_size(r));
+    put_u64(&b, st->pos > 0 ? m->n : 0);
+    if (st->pos > 0) put(&b, eps, m->n * sizeof(real));
+    const size_t mb = model_bytes(m);
+    put_u64(&b, mb);
+    if (!b.oom) {
+        unsigned char *tmp = malloc(mb);
+        if (tmp) {
+            model_encode(tmp, m, seed);
+            put(&b, tmp, mb);
+            free(tmp);
+        } else {
+            b.oom = 1;
+        }
+    }
+    const uint32_t crc = b.oom ? 0 : model_crc32(b.b, b.n);
+    put_u64(&b, crc);
+    int rc;
+    if (b.oom) {
+        snprintf(err, errn, "%s: out of memory", path);
+        rc = -1;
+    } else {
+        rc = afile_write(path, b.b, b.n, err, errn);
+    }
+    free(b.b);
+    return rc;
+}
+
+/* Reads a checkpoint written with the same settings. Returns the model, or NULL with err. */
+static lenet_model *checkpoint_read(const char *path, const char *settings, train_state *st,
+                                    gsl_rng *r, real **eps, char *err, size_t errn) {
+    unsigned char *buf;
+    size_t len;
+    if (read_file(path, &buf, &len, 64u << 20, err, errn) != 0) return NULL;
+    lenet_model *m = NULL;
+    rd_t rd = {buf, len, 0};
+    if (len < 16 || memcmp(buf, CKPT_MAGIC, 8) != 0) {
+        snprintf(err, errn, "%s: not a lenet98 checkpoint", path);
+        goto done;
+    }
+    if (model_crc32(buf, len - 8) != (uint32_t)(rd.p = buf + len - 8, take_u64(&rd))) {
+        snprintf(err, errn, "%s: checksum mismatch (corrupt checkpoint)", path);
+        goto done;
+    }
+    rd = (rd_t){buf + 8, len - 16, 0};
+    if (take_u64(&rd) != CKPT_VERSION) {
+        snprintf(err, errn, "%s: unsupported checkpoint version", path);
+        goto done;
+    }
+    const uint64_t sl = take_u64(&rd);
+    const unsigned char *s = take(&rd, sl);
+    if (!s || sl != strlen(settings) || memcmp(s, settings, sl) != 0) {
+        snprintf(err, errn, "%s: written with other settings: %.*s", path,
+                 s ? (int)(sl > 400 ? 400 : sl) : 0, s ? (const char *)s : "");
+        goto done;
+    }
+    st->pass = (long)take_u64(&rd);
+    st->pos = (long)take_u64(&rd);
+    st->otf_errors = (long)take_u64(&rd);
+    st->loss_sum = take_f64(&rd);
+    st->seconds = take_f64(&rd);
+    const uint64_t ll = take_u64(&rd);
+    const unsigned char *lg = take(&rd, ll);
+    const uint64_t rs = take_u64(&rd);
+    const unsigned char *rst = take(&rd, rs);
+    const uint64_t ne = take_u64(&rd);
+    const unsigned char *ep = take(&rd, ne * sizeof(real));
+    const uint64_t mb = take_u64(&rd);
+    const unsigned char *mp = take(&rd, mb);
+    if (rd.bad || rs != gsl_rng_size(r) || rd.left != 0) {
+        snprintf(err, errn, "%s: malformed checkpoint", path);
+        goto done;
+    }
+    m = model_decode(mp, mb, path, NULL, err, errn);
+    if (!m) goto done;
+    if ((ne != 0 && ne != m->n) || (st->pos > 0) != (ne > 0)) {
+        snprintf(err, errn, "%s: malformed checkpoint", path);
+        lenet_free(m);
+        m = NULL;
+        goto done;
+    }
+    memcpy(gsl_rng_state(r), rst, rs);
+    free(st->log);
+    st->log = malloc(ll + 1);
+    *eps = malloc(m->n * sizeof(real));
+    if (st->log) {
+        memcpy(st->log, lg, ll);
+        st->log[ll] = 0;
+        st->log_len = ll;
+        st->log_cap = ll + 1;
+    }
+    if (!st->log || !*eps) {
+        snprintf(err, errn, "%s: out of memory", path);
+        lenet_free(m);
+        m = NULL;
+        goto done;
+    }
+    if (ne) memcpy(*eps, ep, ne * sizeof(real));
+done:
+    free(buf);
+    return m;
+}
+
+/* ---- the log: commented header + one row per finished pass, rewritten atomically ------ */
+static int log_write(const char *path, const char *settings, const train_state *st, char *err,
+                     size_t errn) {
+    afile f;
+    if (afile_open(&f, path, err, errn) != 0) return -1;
+    fprintf(f.f, "# lenet98 train: %s\n# revision %s\n", settings, cli_revision());
+    fprintf(f.f, "# otf_train_err: on-the-fly, each pattern scored before its own update "
+                 "(Fig. 5); train_err, test_err: the end-of-pass network; errors in percent\n");
+    fprintf(f.f, "pass\teta\teps_min\teps_median\teps_max\totf_train_err\ttrain_err\ttest_err\t"
+                 "mean_loss\tseconds\n");
+    fputs(st->log ? st->log : "", f.f);
+    return afile_commit(&f, err, errn);
+}
+
+static void usage(void) {
+    printf(
+        "usage: lenet98 train -o MODEL [options]\n"
+        "Trains by stochastic diagonal Levenberg-Marquardt as in Sec. III-B and App. C: one\n"
+        "pattern at a time, the training patterns in one fixed random order drawn from the\n"
+        "seed (the same order every pass, as the paper's 'constant random order'); before each\n"
+        "pass h_kk is estimated on --hessian-samples patterns drawn from the seed and held\n"
+        "fixed; eps_k = eta / (mu + h_kk); eta by pass 0.0005 (1-2), 0.0002 (3-5), 0.0001\n"
+        "(6-8), 0.00005 (9-12), 0.00001 (13 on). Defaults are the paper's.\n\n"
+        "  --data DIR             MNIST directory (default data)\n"
+        "  --passes N             passes over the training patterns (default 20)\n"
+        "  --train-size N         train on the first N patterns of the training file\n"
+        "                         (default 60000)\n"
+        "  --seed S               initialisation, order and h_kk samples (default 1)\n"
+        "  --loss map|mse         Eq. 9 (default) or Eq. 8\n"
+        "  --j X                  the constant j of Eq. 9 (default 1)\n"
+        "  --mu X                 Eq. 21 (default 0.02)\n"
+        "  --eta-scale X          multiply every eta of the schedule by X (default 1)\n"
+        "  --hessian-samples N    patterns per h_kk estimate (default 500)\n"
+        "  --arch A               lenet5 (default), modern, or a tag (see model.h)\n"
+        "  --init paper|torch     initialisation (default: paper for lenet5)\n"
+        "  -o MODEL               the trained model; MODEL.ckpt is the checkpoint\n"
+        "  --log FILE.tsv         one row per pass (default MODEL.log.tsv)\n"
+        "  --resume CKPT          continue from a checkpoint (same options as the run that\n"
+        "                         wrote it); ends with the same bytes as an uninterrupted run\n\n"
+        "Per pass, stdout gets one row: pass, eta, eps_k min/median/max, on-the-fly training\n"
+        "error, end-of-pass training and test error (%%), mean loss, seconds. Ctrl-C finishes\n"
+        "the current pattern, writes the checkpoint and exits 130.\n");
+}
+
+int cmd_train(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"data", required_argument, 0, 'd'},   {"passes", required_argument, 0, 'P'},
+        {"train-size", required_argument, 0, 'n'}, {"seed", required_argument, 0, 's'},
+        {"loss", required_argument, 0, 'L'},   {"j", required_argument, 0, 'j'},
+        {"mu", required_argument, 0, 'u'},     {"eta-scale", required_argument, 0, 'e'},
+        {"hessian-samples", required_argument, 0, 'H'},
+        {"arch", required_argument, 0, 'a'},   {"init", required_argument, 0, 'i'},
+        {"output", required_argument, 0, 'o'}, {"log", required_argument, 0, 'l'},
+        {"resume", required_argument, 0, 'r'}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    train_opts o = {"data", NULL, NULL, NULL, 20, 60000, 1, SDLM_HESSIAN_SAMPLES, LOSS_MAP,
+                    1.0, SDLM_MU, 1.0, LENET_ARCH_LENET5, LENET_INIT_PAPER, 0};
+    int c, loss_given = 0;
+    const char *C = "train";
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h': usage(); return 0;
+        case 'd': o.data = optarg; break;
+        case 'P': if (cli_long("--passes", optarg, 1, 1000, &o.passes)) return EXIT_USAGE; break;
+        case 'n': if (cli_long("--train-size", optarg, 1, 60000, &o.train_size)) return EXIT_USAGE; break;
+        case 's': if (cli_long("--seed", optarg, 0, 4294967295L, &o.seed)) return EXIT_USAGE; break;
+        case 'H': if (cli_long("--hessian-samples", optarg, 1, 60000, &o.hessian_samples)) return EXIT_USAGE; break;
+        case 'j': if (cli_double("--j", optarg, -100, 1000, &o.j)) return EXIT_USAGE; break;
+        case 'u': if (cli_double("--mu", optarg, 1e-9, 1e6, &o.mu)) return EXIT_USAGE; break;
+        case 'e': if (cli_double("--eta-scale", optarg, 1e-6, 1e6, &o.eta_scale)) return EXIT_USAGE; break;
+        case 'L':
+            loss_given = 1;
+            if (strcmp(optarg, "map") == 0) o.loss = LOSS_MAP;
+            else if (strcmp(optarg, "mse") == 0) o.loss = LOSS_MSE;
+            else if (strcmp(optarg, "softmax") == 0) o.loss = LOSS_SOFTMAX;
+            else return cli_usage_error(C, "--loss: '%s' is not map, mse or softmax", optarg);
+            break;
+        case 'a':
+            if (lenet_arch_parse(&o.arch, optarg) != 0)
+                return cli_usage_error(C, "--arch: unknown architecture '%s'", optarg);
+            break;
+        case 'i':
+            if (strcmp(optarg, "paper") == 0) o.init = LENET_INIT_PAPER;
+            else if (strcmp(optarg, "torch") == 0) o.init = LENET_INIT_TORCH;
+            else return cli_usage_error(C, "--init: '%s' is not paper or torch", optarg);
+            o.init_given = 1;
+            break;
+        case 'o': o.out = optarg; break;
+        case 'l': o.log = optarg; break;
+        case 'r': o.resume = optarg; break;
+        default: return cli_usage_error(C, "unknown option");
+        }
+    }
+    if (optind < argc) return cli_usage_error(C, "unexpected argument '%s'", argv[optind]);
+    if (!o.out) return cli_usage_error(C, "-o MODEL is required");
+    if (o.arch.out == LENET_OUT_RBF && o.loss == LOSS_SOFTMAX)
+        return cli_usage_error(C, "--loss softmax needs a linear output (--arch modern)");
+    if (o.arch.out == LENET_OUT_LINEAR) {
+        if (loss_given && o.loss != LOSS_SOFTMAX)
+            return cli_usage_error(C, "--loss %s needs the RBF output; a linear output trains "
+                                      "with softmax", loss_name(o.loss));
+        o.loss = LOSS_SOFTMAX;
+    }
+    if (!o.init_given && lenet_arch_equal(&o.arch, &LENET_ARCH_MODERN)) o.init = LENET_INIT_TORCH;
+    if (o.hessian_samples > o.train_size) o.hessian_samples = o.train_size;
+
+    char err[1024], settings[1024], ckpt[4200], logpath[4200];
+    settings_line(settings, sizeof settings, &o);
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", o.out);
+    snprintf(logpath, sizeof logpath, "%s", o.log ? o.log : "");
+    if (!o.log) snprintf(logpath, sizeof logpath, "%s.log.tsv", o.out);
+
+    mnist_set tr, te;
+    if (mnist_load(&tr, o.data, "train", err, sizeof err) != 0) {
+        fprintf(stderr, "lenet98 train: %s\n", err);
+        return 1;
+    }
+    if (mnist_load(&te, o.data, "test", err, sizeof err) != 0) {
+        fprintf(stderr, "lenet98 train: %s\n", err);
+        mnist_free(&tr);
+        return 1;
+    }
+    if (o.train_size > tr.n) {
+        mnist_free(&tr);
+        mnist_free(&te);
+        return cli_usage_error(C, "--train-size %ld is larger than the training set (%d)",
+                               o.train_size, tr.n);
+    }
+    const long N = o.train_size;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, (unsigned long)o.seed);
+    train_state st = {1, 0, 0, 0, 0, NULL, 0, 0};
+    lenet_model *m = NULL;
+    real *eps = NULL;
+    lenet_acts *a = lenet_acts_alloc();
+    size_t *order = malloc(sizeof(size_t) * (size_t)N);
+    size_t *sample = malloc(sizeof(size_t) * (size_t)o.hessian_samples);
+    int rc = 0;
+    if (!r || !a || !order || !sample) {
+        fprintf(stderr, "lenet98 train: out of memory\n");
+        rc = 1;
+        goto out;
+    }
+    /* the one fixed random order, drawn first from the seed; then the init */
+    for (long i = 0; i < N; i++) order[i] = (size_t)i;
+    gsl_ran_shuffle(r, order, (size_t)N, sizeof(size_t));
+    if (o.resume) {
+        m = checkpoint_read(o.resume, settings, &st, r, &eps, err, sizeof err);
+        if (!m) {
+            fprintf(stderr, "lenet98 train: %s\n", err);
+            rc = 1;
+            goto out;
+        }
+        fprintf(stderr, "lenet98 train: resuming at pass %ld, pattern %ld\n", st.pass, st.pos);
+    } else {
+        m = lenet_alloc(&o.arch);
+        eps = m ? malloc(m->n * sizeof(real)) : NULL;
+        if (!m || !eps) {
+            fprintf(stderr, "lenet98 train: out of memory\n");
+            rc = 1;
+            goto out;
+        }
+        lenet_init(m, o.init, r);
+    }
+    lenet_zero_grad(m);
+
+    printf("# lenet98 train: %s\n# revision %s\n", settings, cli_revision());
+    printf("pass\teta\teps_min\teps_median\teps_max\totf_train_err\ttrain_err\ttest_err\t"
+           "mean_loss\tseconds\n");
+    if (st.log) fputs(st.log, stdout);
+    fflush(stdout);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    const int tty = isatty(2);
+    const char *fault = getenv("LENET98_FAULT_NAN"); /* test-only: "PASS,PATTERN" */
+    long fault_pass = -1, fault_pos = -1;
+    if (fault && sscanf(fault, "%ld,%ld", &fault_pass, &fault_pos) != 2) fault_pass = -1;
+
+    for (; st.pass <= o.passes; st.pass++, st.pos = 0) {
+        const double eta = sdlm_eta((int)st.pass) * o.eta_scale;
+        double t0 = now();
+        if (st.pos == 0) {
+            /* App. C: h_kk on a sample, fixed for the pass */
+            gsl_ran_choose(r, sample, (size_t)o.hessian_samples, order, (size_t)N,
+                           sizeof(size_t));
+            memset(m->h.c1w, 0, m->n * sizeof(real));
+            for (long i = 0; i < o.hessian_samples; i++) {
+                cli_pattern(a->x.in, &tr, (long)sample[i], m->arch.input);
+                sdlm_hessian_add(m, a, o.loss, tr.labels[sample[i]], o.j);
+            }
+            sdlm_step_sizes(eps, m, o.hessian_samples, eta, o.mu);
+            st.otf_errors = 0;
+            st.loss_sum = 0;
+            st.seconds = 0;
+        }
+        double emin, emed, emax;
+        sdlm_eps_summary(eps, m->n, &emin, &emed, &emax);
+        for (; st.pos < N; st.pos++) {
+            const size_t p = order[st.pos];
+            real dy[OUT_N], ddy[OUT_N];
+            if (st.pass == fault_pass && st.pos == fault_pos) m->w.f6w[0] = (real)NAN;
+            cli_pattern(a->x.in, &tr, (long)p, m->arch.input);
+            lenet_forward(m, a);
+            const double e = loss_eval(o.loss, dy, ddy, a->x.out, tr.labels[p], o.j);
+            st.otf_errors += lenet_predict(m, a->x.out) != tr.labels[p];
+            if (!isfinite(e)) {
+                fprintf(stderr,
+                        "lenet98 train: loss is %g at pass %ld, pattern %ld (training image "
+                        "%zu): stopping; the last good checkpoint %s is intact\n",
+                        e, st.pass, st.pos, p, ckpt);
+                rc = 1;
+                goto out;
+            }
+            st.loss_sum += e;
+            lenet_backward(m, a, dy);
+            sdlm_update(m, eps);
+            if (interrupted) {
+                st.pos++;
+                st.seconds += now() - t0;
+                if (checkpoint_write(ckpt, settings, &st, r, eps, m, (uint64_t)o.seed, err,
+                                     sizeof err) != 0) {
+                    fprintf(stderr, "lenet98 train: %s\n", err);
+                    rc = 1;
+                } else {
+                    fprintf(stderr, "\nlenet98 train: interrupted at pass %ld, pattern %ld; "
+                                    "checkpoint %s (continue with --resume %s)\n",
+                            st.pass, st.pos, ckpt, ckpt);
+                    rc = 130;
+                }
+                goto out;
+            }
+            if (tty && (st.pos & 4095) == 4095) {
+                const double dt = now() - t0 + st.seconds, rate = (st.pos + 1) / dt;
+                fprintf(stderr, "\rpass %ld/%ld  %6.0f patterns/s  running error %5.2f%%  "
+                                "%4.0f s left in pass ",
+                        st.pass, o.passes, rate, 100.0 * st.otf_errors / (st.pos + 1),
+                        (N - st.pos - 1) / rate);
+            }
+        }
+        int finite = 1;
+        for (size_t k = 0; k < m->n; k++) finite &= isfinite(m->w.c1w[k]) != 0;
+        if (!finite) {
+            fprintf(stderr, "lenet98 train: a weight is not finite after pass %ld: stopping; the "
+                            "last good checkpoint %s is intact\n", st.pass, ckpt);
+            rc = 1;
+            goto out;
+        }
+        const long tr_err = eval_set(m, &tr, N, NULL, NULL);
+        const long te_err = eval_set(m, &te, te.n, NULL, NULL);
+        st.seconds += now() - t0;
+        if (tty) fprintf(stderr, "\r%78s\r", "");
+        char row[512];
+        snprintf(row, sizeof row, "%ld\t%g\t%.3g\t%.3g\t%.3g\t%.3f\t%.3f\t%.2f\t%.6g\t%.1f\n",
+                 st.pass, eta, emin, emed, emax, 100.0 * st.otf_errors / N, 100.0 * tr_err / N,
+                 100.0 * te_err / te.n, st.loss_sum / N, st.seconds);
+        fputs(row, stdout);
+        fflush(stdout);
+        if (log_append(&st, row) != 0) {
+            fprintf(stderr, "lenet98 train: out of memory\n");
+            rc = 1;
+            goto out;
+        }
+        /* the checkpoint names the next pass, not started */
+        train_state next = st;
+        next.pass = st.pass + 1;
+        next.pos = 0;
+        if (checkpoint_write(ckpt, settings, &next, r, eps, m, (uint64_t)o.seed, err,
+                             sizeof err) != 0 ||
+            log_write(logpath, settings, &st, err, sizeof err) != 0) {
+            fprintf(stderr, "lenet98 train: %s\n", err);
+            rc = 1;
+            goto out;
+        }
+    }
+    if (model_save(m, (uint64_t)o.seed, o.out, err, sizeof err) != 0) {
+        fprintf(stderr, "lenet98 train: %s\n", err);
+        rc = 1;
+    }
+out:
+    free(st.log);
+    free(order);
+    free(sample);
+    free(eps);
+    lenet_acts_free(a);
+    lenet_free(m);
+    gsl_rng_free(r);
+    mnist_free(&tr);
+    mnist_free(&te);
+    return rc;
+}

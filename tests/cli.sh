@@ -1,0 +1,96 @@
+#!/bin/sh
+# cli.sh BUILD: the command line as users run it: --help, exit codes (0 ok, 1 I/O, 2 usage),
+# the info totals of Sec. II-B, init determinism, eval and a short training on a tiny IDX
+# set made here. One line per check; ends with "N passed, N failed".
+B=${1:-build}
+L=$B/lenet98
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+pass=0; fail=0
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL cli: $*"; }
+# expect CODE DESCRIPTION COMMAND...: the command exits with CODE
+expect() {
+    code=$1; what=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"; rc=$?
+    if [ "$rc" -eq "$code" ]; then ok; else bad "$what: exit $rc, expected $code ($(head -c 300 "$T/err"))"; fi
+}
+echo "# cli"
+for c in info prototypes init eval train; do
+    expect 0 "$c --help" "$L" "$c" --help
+    grep -q "usage: lenet98 $c" "$T/out" && ok || bad "$c --help prints its usage to stdout"
+    expect 2 "$c with an unknown flag" "$L" "$c" --no-such-flag
+done
+expect 0 "--help" "$L" --help
+expect 2 "no command" "$L"
+expect 2 "unknown command" "$L" frobnicate
+expect 0 "info" "$L" info
+grep -Eq '^total +60000 +340908 ' "$T/out" && ok || bad "info totals are 60000 parameters, 340908 connections"
+expect 0 "info modern" "$L" info --arch modern
+grep -Eq '^total +61706 ' "$T/out" && ok || bad "info --arch modern total is 61706"
+expect 2 "info bad arch" "$L" info --arch lenet6
+expect 0 "prototypes" "$L" prototypes --pgm "$T/p.pgm"
+[ "$(head -c 2 "$T/p.pgm")" = "P5" ] && ok || bad "prototypes --pgm writes a P5 image"
+[ "$(grep -o '#' "$T/out" | wc -l)" -eq 349 ] && ok || bad "prototypes shows 349 ink cells (35+27+33+32+41+35+39+25+43+39)"
+expect 0 "init" "$L" init --seed 3 -o "$T/a.bin"
+expect 0 "init again" "$L" init --seed 3 -o "$T/b.bin"
+cmp -s "$T/a.bin" "$T/b.bin" && ok || bad "the same seed gives the same model bytes"
+expect 0 "init other seed" "$L" init --seed 4 -o "$T/c.bin"
+cmp -s "$T/a.bin" "$T/c.bin" && bad "another seed gives other bytes" || ok
+expect 2 "init without -o" "$L" init --seed 3
+expect 2 "init negative seed" "$L" init --seed -1 -o "$T/x.bin"
+expect 2 "init seed not a number" "$L" init --seed 12abc -o "$T/x.bin"
+expect 1 "init into a missing directory" "$L" init --seed 3 -o "$T/missing/x.bin"
+grep -q "$T/missing/x.bin" "$T/err" && ok || bad "the I/O error names the path"
+
+# a tiny MNIST: 20 images (a bar at a position given by the label) and labels
+mkidx() { # DIR PREFIX N
+    n=$3
+    { printf '\000\000\010\003\000\000\000\024\000\000\000\034\000\000\000\034'
+      i=0; while [ $i -lt "$n" ]; do
+        l=$((i % 10)); r=0
+        while [ $r -lt 28 ]; do
+            if [ $r -ge $((4 + 2 * l)) ] && [ $r -lt $((8 + 2 * l)) ]; then
+                head -c 28 /dev/zero | tr '\000' '\377'
+            else head -c 28 /dev/zero; fi
+            r=$((r + 1))
+        done
+        i=$((i + 1))
+      done; } > "$1/$2-images-idx3-ubyte"
+    { printf '\000\000\010\001\000\000\000\024'
+      i=0; while [ $i -lt "$n" ]; do printf "$(printf '\\%03o' $((i % 10)))"; i=$((i + 1)); done; } > "$1/$2-labels-idx1-ubyte"
+}
+mkdir -p "$T/d"
+mkidx "$T/d" train 20
+mkidx "$T/d" t10k 20
+expect 0 "eval on a tiny set" "$L" eval --model "$T/a.bin" --data "$T/d" --set train --dump "$T/dump.tsv"
+grep -Eq '^train set: [0-9]+ errors of 20' "$T/out" && ok || bad "eval prints the error count"
+[ "$(grep -vc '^#' "$T/dump.tsv")" -eq 21 ] && ok || bad "--dump has a header and 20 rows"
+expect 2 "eval without --model" "$L" eval --data "$T/d"
+expect 2 "eval bad set" "$L" eval --model "$T/a.bin" --data "$T/d" --set validation
+expect 1 "eval missing data" "$L" eval --model "$T/a.bin" --data "$T/nowhere"
+head -c 1000 "$T/a.bin" > "$T/trunc.bin"
+expect 1 "eval truncated model" "$L" eval --model "$T/trunc.bin" --data "$T/d"
+grep -q "trunc.bin" "$T/err" && ok || bad "the error names the model file"
+expect 1 "eval model of the wrong architecture" "$L" eval --model "$T/a.bin" --data "$T/d" --arch modern
+head -c 3000 "$T/d/train-images-idx3-ubyte" > "$T/d/t"; mv "$T/d/t" "$T/d/train-images-idx3-ubyte"
+expect 1 "eval truncated IDX" "$L" eval --model "$T/a.bin" --data "$T/d" --set train
+grep -q "train-images-idx3-ubyte" "$T/err" && ok || bad "the error names the IDX file"
+mkidx "$T/d" train 20
+
+# training: runs, is deterministic, resumes to the same bytes
+expect 0 "train 2 passes" "$L" train --data "$T/d" --passes 2 --train-size 20 --hessian-samples 10 --seed 5 -o "$T/t1.bin"
+expect 0 "train again" "$L" train --data "$T/d" --passes 2 --train-size 20 --hessian-samples 10 --seed 5 -o "$T/t2.bin"
+cmp -s "$T/t1.bin" "$T/t2.bin" && ok || bad "same seed and flags: the same model bytes"
+cut -f1-9 "$T/t1.bin.log.tsv" | grep -v revision > "$T/l1"; cut -f1-9 "$T/t2.bin.log.tsv" | grep -v revision > "$T/l2"
+cmp -s "$T/l1" "$T/l2" && ok || bad "same seed and flags: the same log apart from seconds"
+expect 0 "train 1 pass" "$L" train --data "$T/d" --passes 1 --train-size 20 --hessian-samples 10 --seed 5 -o "$T/t3.bin"
+# a 2-pass run resumed from the 1-pass run's checkpoint: same settings line needed
+expect 1 "resume with other settings is refused" "$L" train --data "$T/d" --passes 2 --train-size 20 --hessian-samples 10 --seed 5 -o "$T/t3.bin" --resume "$T/t3.bin.ckpt"
+expect 2 "train-size larger than the set" "$L" train --data "$T/d" --train-size 21 -o "$T/x.bin"
+expect 2 "zero passes" "$L" train --data "$T/d" --passes 0 -o "$T/x.bin"
+expect 2 "softmax with the RBF output" "$L" train --data "$T/d" --loss softmax -o "$T/x.bin"
+LENET98_FAULT_NAN=2,3 "$L" train --data "$T/d" --passes 2 --train-size 20 --hessian-samples 10 --seed 5 -o "$T/nan.bin" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc -eq 1 ] && grep -q "pass 2, pattern 3" "$T/err" && ok || bad "an injected NaN stops training naming pass and pattern (exit $rc)"
+[ -f "$T/nan.bin.ckpt" ] && [ ! -f "$T/nan.bin" ] && ok || bad "after a NaN the last good checkpoint is kept and no model is written"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

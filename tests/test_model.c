@@ -1,0 +1,99 @@
+/* test_model.c: model files: a bit-exact round trip; every damaged file rejected with a
+ * message naming it; an atomic save leaves no temporary behind. */
+#include "check.h"
+#include "model.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int write_bytes(const char *path, const unsigned char *b, size_t n) {
+    FILE *f = fopen(path, "wb");
+    if (!f) return -1;
+    const size_t w = fwrite(b, 1, n, f);
+    return fclose(f) == 0 && w == n ? 0 : -1;
+}
+
+static int rejects(const char *path, const char *expect) {
+    char err[512] = "";
+    lenet_model *m = model_load(path, NULL, err, sizeof err);
+    const int ok = m == NULL && strstr(err, path) != NULL && strstr(err, expect) != NULL;
+    if (!ok) printf("FAIL model_load(%s): message '%s', expected '%s'\n", path, err, expect);
+    lenet_free(m);
+    return ok;
+}
+
+void test_model(void) {
+    TEST_GROUP("model files");
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    const lenet_arch *archs[2] = {&LENET_ARCH_LENET5, &LENET_ARCH_MODERN};
+    char path[512], path2[512], err[512];
+    for (int ai = 0; ai < 2; ai++) {
+        lenet_model *m = lenet_alloc(archs[ai]);
+        lenet_init(m, ai ? LENET_INIT_TORCH : LENET_INIT_PAPER, r);
+        snprintf(path, sizeof path, "%s/m%d.bin", check_tmpdir, ai);
+        CHECK(model_save(m, 1234567890123ull, path, err, sizeof err) == 0);
+        uint64_t seed = 0;
+        lenet_model *m2 = model_load(path, &seed, err, sizeof err);
+        CHECK(m2 != NULL);
+        if (!m2) continue;
+        CHECK(seed == 1234567890123ull);
+        CHECK(lenet_arch_equal(&m->arch, &m2->arch));
+        CHECK(m2->n == m->n);
+        /* bit-exact: the file written from the loaded model has the same bytes */
+        snprintf(path2, sizeof path2, "%s/m%d-again.bin", check_tmpdir, ai);
+        CHECK(model_save(m2, seed, path2, err, sizeof err) == 0);
+        unsigned char *b1, *b2;
+        size_t n1, n2;
+        CHECK(read_file(path, &b1, &n1, 1 << 24, err, sizeof err) == 0);
+        CHECK(read_file(path2, &b2, &n2, 1 << 24, err, sizeof err) == 0);
+        CHECK(n1 == n2 && n1 == MODEL_HEADER + 4 * m->n + 4 && memcmp(b1, b2, n1) == 0);
+#ifndef LENET_DOUBLE
+        CHECK(memcmp(m->w.c1w, m2->w.c1w, m->n * sizeof(real)) == 0);
+#endif
+        if (ai == 0) {
+            /* damaged copies */
+            snprintf(path2, sizeof path2, "%s/trunc.bin", check_tmpdir);
+            CHECK(write_bytes(path2, b1, n1 - 7) == 0);
+            CHECK(rejects(path2, "truncated"));
+            CHECK(write_bytes(path2, b1, 100) == 0);
+            CHECK(rejects(path2, "bad magic"));
+            snprintf(path2, sizeof path2, "%s/flip.bin", check_tmpdir);
+            b1[MODEL_HEADER + 1000] ^= 0x10;
+            CHECK(write_bytes(path2, b1, n1) == 0);
+            CHECK(rejects(path2, "checksum"));
+            b1[MODEL_HEADER + 1000] ^= 0x10;
+            b1[0] = 'X';
+            CHECK(write_bytes(path2, b1, n1) == 0);
+            CHECK(rejects(path2, "magic"));
+            b1[0] = 'L';
+            b1[8] = 9;
+            CHECK(write_bytes(path2, b1, n1) == 0);
+            CHECK(rejects(path2, "version"));
+            b1[8] = 1;
+            memcpy(b1 + 16, "lenet7", 6);
+            CHECK(write_bytes(path2, b1, n1) == 0);
+            CHECK(rejects(path2, "architecture"));
+            CHECK(rejects("/nonexistent/model.bin", "cannot open"));
+        }
+        free(b1);
+        free(b2);
+        lenet_free(m2);
+        lenet_free(m);
+    }
+    /* a failed save (unwritable directory) reports the path and leaves nothing */
+    lenet_model *m = lenet_alloc(&LENET_ARCH_LENET5);
+    CHECK(model_save(m, 1, "/nonexistent-dir/m.bin", err, sizeof err) == -1);
+    CHECK(strstr(err, "/nonexistent-dir/m.bin") != NULL);
+    lenet_free(m);
+    /* no temporaries left in the scratch directory */
+    DIR *d = opendir(check_tmpdir);
+    int tmps = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        tmps += strstr(e->d_name, ".tmp") != NULL;
+    if (d) closedir(d);
+    CHECK(tmps == 0);
+    gsl_rng_free(r);
+}
