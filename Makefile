@@ -29,7 +29,7 @@ EXPBIN   = $(EXPSRC:experiments/%.c=$(B)/%)
 
 REV     := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all deps FORCE data test sanitize bench reproduce figures clean help
+.PHONY: all deps FORCE data test sanitize bench reproduce figures clean help fig5
 .SECONDARY:
 
 all: $(B)/lenet98 $(EXPBIN)
@@ -93,7 +93,23 @@ sanitize: deps
 	$(MAKE) B=build/san OPT="-O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test
 
 bench: deps $(B)/bench
-	@$(B)/bench
+	@OMP_NUM_THREADS=1 $(B)/bench
+
+# ---- experiments: each writes figures/NAME.dat + renders figures/NAME.png from NAME.gp ----
+# `make reproduce` runs every experiment there is (EXPERIMENTS), never skipping one; QUICK=1
+# runs a small version of each. Runs are independent processes: make -j2 uses both cores.
+QUICK   ?= 0
+export QUICK
+EXPERIMENTS = fig5
+
+reproduce: deps data all
+	$(MAKE) $(EXPERIMENTS)
+
+fig5: all
+	experiments/fig5.sh
+
+figures: deps
+	for g in figures/*.gp; do gnuplot "$$g" || exit 1; done
 
 clean:
 	rm -rf build

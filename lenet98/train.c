@@ -21,7 +21,7 @@
 
 typedef struct {
     const char *data, *out, *log, *resume;
-    long passes, train_size, seed, hessian_samples;
+    long passes, train_size, seed, hessian_samples, hessian_every;
     loss_kind loss;
     double j, mu, eta_scale;
     lenet_arch arch;
@@ -62,9 +62,9 @@ static void settings_line(char *buf, size_t n, const train_opts *o) {
     lenet_arch_tag(&o->arch, tag, sizeof tag);
     snprintf(buf, n,
              "arch=%s init=%s loss=%s j=%g mu=%g eta_scale=%g passes=%ld train_size=%ld "
-             "hessian_samples=%ld seed=%ld",
+             "hessian_samples=%ld hessian_every=%ld seed=%ld",
              tag, o->init == LENET_INIT_PAPER ? "paper" : "torch", loss_name(o->loss), o->j,
-             o->mu, o->eta_scale, o->passes, o->train_size, o->hessian_samples, o->seed);
+             o->mu, o->eta_scale, o->passes, o->train_size, o->hessian_samples, o->hessian_every, o->seed);
 }
 
 static int log_append(train_state *st, const char *row) {
@@ -278,6 +278,21 @@ static int log_write(const char *path, const char *settings, const train_state *
     return afile_commit(&f, err, errn);
 }
 
+/* App. C: h_kk averaged over o->hessian_samples patterns drawn from the training order with
+ * r, then eps_k = eta / (mu + h_kk) (Eq. 21). */
+static void estimate_eps(real *eps, lenet_model *m, lenet_acts *a, const mnist_set *tr,
+                         const size_t *order, long N, size_t *sample, const train_opts *o,
+                         gsl_rng *r, double eta) {
+    gsl_ran_choose(r, sample, (size_t)o->hessian_samples, (void *)order, (size_t)N,
+                   sizeof(size_t));
+    memset(m->h.c1w, 0, m->n * sizeof(real));
+    for (long i = 0; i < o->hessian_samples; i++) {
+        cli_pattern(a->x.in, tr, (long)sample[i], m->arch.input);
+        sdlm_hessian_add(m, a, o->loss, tr->labels[sample[i]], o->j);
+    }
+    sdlm_step_sizes(eps, m, o->hessian_samples, eta, o->mu);
+}
+
 static void usage(void) {
     printf(
         "usage: lenet98 train -o MODEL [options]\n"
@@ -297,6 +312,8 @@ static void usage(void) {
         "  --mu X                 Eq. 21 (default 0.02)\n"
         "  --eta-scale X          multiply every eta of the schedule by X (default 1)\n"
         "  --hessian-samples N    patterns per h_kk estimate (default 500)\n"
+        "  --hessian-every N      also re-estimate h_kk every N patterns within a pass\n"
+        "                         (default 0: once per pass, as published)\n"
         "  --arch A               lenet5 (default), modern, or a tag (see model.h)\n"
         "  --init paper|torch     initialisation (default: paper for lenet5)\n"
         "  -o MODEL               the trained model; MODEL.ckpt is the checkpoint\n"
@@ -315,11 +332,12 @@ int cmd_train(int argc, char **argv) {
         {"loss", required_argument, 0, 'L'},   {"j", required_argument, 0, 'j'},
         {"mu", required_argument, 0, 'u'},     {"eta-scale", required_argument, 0, 'e'},
         {"hessian-samples", required_argument, 0, 'H'},
+        {"hessian-every", required_argument, 0, 'E'},
         {"arch", required_argument, 0, 'a'},   {"init", required_argument, 0, 'i'},
         {"output", required_argument, 0, 'o'}, {"log", required_argument, 0, 'l'},
         {"resume", required_argument, 0, 'r'}, {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    train_opts o = {"data", NULL, NULL, NULL, 20, 60000, 1, SDLM_HESSIAN_SAMPLES, LOSS_MAP,
+    train_opts o = {"data", NULL, NULL, NULL, 20, 60000, 1, SDLM_HESSIAN_SAMPLES, 0, LOSS_MAP,
                     1.0, SDLM_MU, 1.0, LENET_ARCH_LENET5, LENET_INIT_PAPER, 0};
     int c, loss_given = 0;
     const char *C = "train";
@@ -331,6 +349,7 @@ int cmd_train(int argc, char **argv) {
         case 'P': if (cli_long("--passes", optarg, 1, 1000, &o.passes)) return EXIT_USAGE; break;
         case 'n': if (cli_long("--train-size", optarg, 1, 60000, &o.train_size)) return EXIT_USAGE; break;
         case 's': if (cli_long("--seed", optarg, 0, 4294967295L, &o.seed)) return EXIT_USAGE; break;
+        case 'E': if (cli_long("--hessian-every", optarg, 0, 60000, &o.hessian_every)) return EXIT_USAGE; break;
         case 'H': if (cli_long("--hessian-samples", optarg, 1, 60000, &o.hessian_samples)) return EXIT_USAGE; break;
         case 'j': if (cli_double("--j", optarg, -100, 1000, &o.j)) return EXIT_USAGE; break;
         case 'u': if (cli_double("--mu", optarg, 1e-9, 1e6, &o.mu)) return EXIT_USAGE; break;
@@ -451,14 +470,7 @@ int cmd_train(int argc, char **argv) {
         double t0 = now();
         if (st.pos == 0) {
             /* App. C: h_kk on a sample, fixed for the pass */
-            gsl_ran_choose(r, sample, (size_t)o.hessian_samples, order, (size_t)N,
-                           sizeof(size_t));
-            memset(m->h.c1w, 0, m->n * sizeof(real));
-            for (long i = 0; i < o.hessian_samples; i++) {
-                cli_pattern(a->x.in, &tr, (long)sample[i], m->arch.input);
-                sdlm_hessian_add(m, a, o.loss, tr.labels[sample[i]], o.j);
-            }
-            sdlm_step_sizes(eps, m, o.hessian_samples, eta, o.mu);
+            estimate_eps(eps, m, a, &tr, order, N, sample, &o, r, eta);
             st.otf_errors = 0;
             st.loss_sum = 0;
             st.seconds = 0;
@@ -468,6 +480,8 @@ int cmd_train(int argc, char **argv) {
         for (; st.pos < N; st.pos++) {
             const size_t p = order[st.pos];
             real dy[OUT_N], ddy[OUT_N];
+            if (o.hessian_every && st.pos > 0 && st.pos % o.hessian_every == 0)
+                estimate_eps(eps, m, a, &tr, order, N, sample, &o, r, eta);
             if (st.pass == fault_pass && st.pos == fault_pos) m->w.f6w[0] = (real)NAN;
             cli_pattern(a->x.in, &tr, (long)p, m->arch.input);
             lenet_forward(m, a);

@@ -1,0 +1,38 @@
+#!/bin/sh
+# fig5.sh: Figure 5. Trains LeNet-5 as published (seed 1, Eq. 9, 20 passes over 60,000
+# patterns; QUICK=1: 2 passes over 5,000) and the same with Eq. 8, or reuses up-to-date runs,
+# then writes figures/fig5.dat (ours, then the paper's digitised curves) and renders
+# figures/fig5.png and .svg from the static figures/fig5.gp.
+# Extra flags for both runs: FIG5_FLAGS.
+set -eu
+cd "$(dirname "$0")/.."
+if [ "${QUICK:-0}" = 1 ]; then size="--passes 2 --train-size 5000"; tag=quick-; else size=""; tag=""; fi
+flags="--seed 1 $size ${FIG5_FLAGS:-}"
+# shellcheck disable=SC2086
+map=$(experiments/train-run.sh "${tag}fig5-map" --loss map $flags)
+# shellcheck disable=SC2086
+mse=$(experiments/train-run.sh "${tag}fig5-mse" --loss mse $flags)
+out=figures/fig5.dat
+tmp=$out.tmp-$$
+{
+    echo "# Figure 5 of LeCun et al. (1998), reproduced by lenet98."
+    echo "# command: make reproduce$( [ "${QUICK:-0}" = 1 ] && echo ' QUICK=1') (experiments/fig5.sh)"
+    grep '^# lenet98 train' "$map" | sed 's/^# /# map run: /'
+    grep '^# lenet98 train' "$mse" | sed 's/^# /# mse run: /'
+    grep '^# revision' "$map"
+    echo "# machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
+    echo "# block 0: this reproduction, error in percent"
+    echo "# pass	otf_train_map	test_map	train_map	otf_train_mse	test_mse	train_mse	eps_min	eps_max"
+    grep -v '^#' "$map" | tail -n +2 > "$tmp.a"
+    grep -v '^#' "$mse" | tail -n +2 > "$tmp.b"
+    paste "$tmp.a" "$tmp.b" | awk -F'\t' '{print $1 "\t" $6 "\t" $8 "\t" $7 "\t" $16 "\t" $18 "\t" $17 "\t" $3 "\t" $5}'
+    printf '\n\n'
+    echo "# block 1: the paper (experiments/paper/results-1998.tsv, fig5, digitised)"
+    echo "# pass	train	test"
+    awk -F'\t' '$1 == "fig5" && $2 == "train" {tr[$3] = $4} $1 == "fig5" && $2 == "test" {te[$3] = $4}
+        END {for (i = 1; i <= 21; i++) if (i in tr) print i "\t" tr[i] "\t" te[i]}' experiments/paper/results-1998.tsv
+} > "$tmp"
+rm -f "$tmp.a" "$tmp.b"
+mv "$tmp" "$out"
+gnuplot figures/fig5.gp
+echo "figures/fig5.png figures/fig5.svg"
