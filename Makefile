@@ -115,3 +115,21 @@ clean:
 	rm -rf build
 
 -include $(wildcard $(B)/obj/*.d $(B)/objd/*.d $(B)/tobj/*.d $(B)/tobjd/*.d $(B)/*.d)
+
+# ---- Figures 6 and 7 (issue 5): make -j2 fig6 fig7 [QUICK=1] [TRAIN_FLAGS='...'] ----------
+# fig6: one target per training run so -j2 runs two at once; experiments/fig6.sh reuses a run
+# made by the same command and resumes an interrupted one. Runs go to $(B)/runs/fig6/.
+QUICK       ?= 0
+TRAIN_FLAGS ?=
+FIG6_ENV     = QUICK='$(QUICK)' TRAIN_FLAGS='$(TRAIN_FLAGS)' B='$(B)'
+FIG6_RUNS   := $(shell QUICK='$(QUICK)' experiments/fig6.sh runs)
+.PHONY: fig6 fig7
+fig6: $(FIG6_RUNS:%=$(B)/runs/fig6-%.run)
+	@$(FIG6_ENV) experiments/fig6.sh collect
+$(B)/runs/fig6-%.run: $(B)/lenet98 FORCE
+	@$(FIG6_ENV) experiments/fig6.sh run $*
+fig7: figures/fig7.png
+figures/fig7.dat: $(B)/fig7
+	$(B)/fig7 --data data -o $@
+figures/fig7.png: figures/fig7.dat figures/fig7.gp
+	gnuplot figures/fig7.gp

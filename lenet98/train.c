@@ -4,6 +4,7 @@
  * error of Fig. 5), backward, update (Eq. 18); evaluate; log a row; checkpoint. */
 #include "afile.h"
 #include "cli.h"
+#include "distort.h"
 #include "model.h"
 #include "sdlm.h"
 
@@ -27,6 +28,8 @@ typedef struct {
     lenet_arch arch;
     lenet_init_kind init;
     int init_given;
+    int distort;       /* train on the 10 N patterns of Sec. III-C (distort.h) */
+    distort_ranges dg; /* their ranges */
 } train_opts;
 
 /* Everything a checkpoint holds besides the model. */
@@ -64,7 +67,31 @@ static void settings_line(char *buf, size_t n, const train_opts *o) {
              "arch=%s init=%s loss=%s j=%g mu=%g eta_scale=%g passes=%ld train_size=%ld "
              "hessian_samples=%ld hessian_every=%ld seed=%ld",
              tag, o->init == LENET_INIT_PAPER ? "paper" : "torch", loss_name(o->loss), o->j,
-             o->mu, o->eta_scale, o->passes, o->train_size, o->hessian_samples, o->hessian_every, o->seed);
+             o->mu, o->eta_scale, o->passes, o->train_size, o->hessian_samples, o->hessian_every,
+             o->seed);
+    /* only when on, so the settings (and checkpoints) of undistorted runs are unchanged */
+    if (o->distort) {
+        const size_t k = strlen(buf);
+        snprintf(buf + k, n - k, " distort=translate:%g,scale:%g,squeeze:%g,shear:%g",
+                 o->dg.translate, o->dg.scale, o->dg.squeeze, o->dg.shear);
+    }
+}
+
+/* The input field of training pattern i (an original, 0 <= i < N) in pass `pass`: the
+ * original itself, or under --distort its version for this pass (distort_version), copy
+ * v * N + i of the 60,000 + 540,000 set, made from (seed, index) on the fly. */
+static void train_pattern(real *in, const mnist_set *tr, size_t i, long pass,
+                          const train_opts *o) {
+    const uint8_t *img = tr->images + i * DISTORT_SIDE * DISTORT_SIDE;
+    const int v = o->distort ? distort_version((uint64_t)o->seed, (long)i, pass) : 0;
+    if (v == 0) {
+        lenet_code_input(in, img, o->arch.input);
+        return;
+    }
+    uint8_t copy[DISTORT_SIDE * DISTORT_SIDE];
+    distort_image(copy, img, &o->dg, (uint64_t)o->seed,
+                  (uint64_t)v * (uint64_t)o->train_size + i);
+    lenet_code_input(in, copy, o->arch.input);
 }
 
 static int log_append(train_state *st, const char *row) {
@@ -282,12 +309,12 @@ static int log_write(const char *path, const char *settings, const train_state *
  * r, then eps_k = eta / (mu + h_kk) (Eq. 21). */
 static void estimate_eps(real *eps, lenet_model *m, lenet_acts *a, const mnist_set *tr,
                          const size_t *order, long N, size_t *sample, const train_opts *o,
-                         gsl_rng *r, double eta) {
+                         gsl_rng *r, double eta, long pass) {
     gsl_ran_choose(r, sample, (size_t)o->hessian_samples, (void *)order, (size_t)N,
                    sizeof(size_t));
     memset(m->h.c1w, 0, m->n * sizeof(real));
     for (long i = 0; i < o->hessian_samples; i++) {
-        cli_pattern(a->x.in, tr, (long)sample[i], m->arch.input);
+        train_pattern(a->x.in, tr, sample[i], pass, o);
         sdlm_hessian_add(m, a, o->loss, tr->labels[sample[i]], o->j);
     }
     sdlm_step_sizes(eps, m, o->hessian_samples, eta, o->mu);
@@ -316,13 +343,24 @@ static void usage(void) {
         "                         (default 0: once per pass, as published)\n"
         "  --arch A               lenet5 (default), modern, or a tag (see model.h)\n"
         "  --init paper|torch     initialisation (default: paper for lenet5)\n"
+        "  --distort              train on N originals + 9 N distorted copies (Sec. III-C),\n"
+        "                         made on the fly from (seed, index): each pass shows every\n"
+        "                         original once, in the same order, as one of its 10\n"
+        "                         versions, so 10 passes see all 10 N once (distort.h);\n"
+        "                         otf_train_err is then over the pass's patterns, train_err\n"
+        "                         over the N originals\n"
+        "  --distort-translate PX shift range +-PX pixels, both axes (default %g)\n"
+        "  --distort-scale X      scale in 1 +- X (default %g)\n"
+        "  --distort-squeeze X    width times q, height over q, q in 1 +- X (default %g)\n"
+        "  --distort-shear X      horizontal shear x += h y, h in +-X (default %g)\n"
         "  -o MODEL               the trained model; MODEL.ckpt is the checkpoint\n"
         "  --log FILE.tsv         one row per pass (default MODEL.log.tsv)\n"
         "  --resume CKPT          continue from a checkpoint (same options as the run that\n"
         "                         wrote it); ends with the same bytes as an uninterrupted run\n\n"
         "Per pass, stdout gets one row: pass, eta, eps_k min/median/max, on-the-fly training\n"
         "error, end-of-pass training and test error (%%), mean loss, seconds. Ctrl-C finishes\n"
-        "the current pattern, writes the checkpoint and exits 130.\n");
+        "the current pattern, writes the checkpoint and exits 130.\n",
+        DISTORT_TRANSLATE, DISTORT_SCALE, DISTORT_SQUEEZE, DISTORT_SHEAR);
 }
 
 int cmd_train(int argc, char **argv) {
@@ -336,10 +374,15 @@ int cmd_train(int argc, char **argv) {
         {"arch", required_argument, 0, 'a'},   {"init", required_argument, 0, 'i'},
         {"output", required_argument, 0, 'o'}, {"log", required_argument, 0, 'l'},
         {"resume", required_argument, 0, 'r'}, {"help", no_argument, 0, 'h'},
+        {"distort", no_argument, 0, 'D'},
+        {"distort-translate", required_argument, 0, 'T'},
+        {"distort-scale", required_argument, 0, 'S'},
+        {"distort-squeeze", required_argument, 0, 'Q'},
+        {"distort-shear", required_argument, 0, 'R'},
         {0, 0, 0, 0}};
     train_opts o = {"data", NULL, NULL, NULL, 20, 60000, 1, SDLM_HESSIAN_SAMPLES, 0, LOSS_MAP,
-                    1.0, SDLM_MU, 1.0, LENET_ARCH_LENET5, LENET_INIT_PAPER, 0};
-    int c, loss_given = 0;
+                    1.0, SDLM_MU, 1.0, LENET_ARCH_LENET5, LENET_INIT_PAPER, 0, 0, DISTORT_DEFAULT};
+    int c, loss_given = 0, ranges_given = 0;
     const char *C = "train";
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -374,11 +417,18 @@ int cmd_train(int argc, char **argv) {
         case 'o': o.out = optarg; break;
         case 'l': o.log = optarg; break;
         case 'r': o.resume = optarg; break;
+        case 'D': o.distort = 1; break;
+        case 'T': ranges_given = 1; if (cli_double("--distort-translate", optarg, 0, 10, &o.dg.translate)) return EXIT_USAGE; break;
+        case 'S': ranges_given = 1; if (cli_double("--distort-scale", optarg, 0, 0.9, &o.dg.scale)) return EXIT_USAGE; break;
+        case 'Q': ranges_given = 1; if (cli_double("--distort-squeeze", optarg, 0, 0.9, &o.dg.squeeze)) return EXIT_USAGE; break;
+        case 'R': ranges_given = 1; if (cli_double("--distort-shear", optarg, 0, 2, &o.dg.shear)) return EXIT_USAGE; break;
         default: return cli_usage_error(C, "unknown option");
         }
     }
     if (optind < argc) return cli_usage_error(C, "unexpected argument '%s'", argv[optind]);
     if (!o.out) return cli_usage_error(C, "-o MODEL is required");
+    if (ranges_given && !o.distort)
+        return cli_usage_error(C, "--distort-translate/scale/squeeze/shear need --distort");
     if (o.arch.out == LENET_OUT_RBF && o.loss == LOSS_SOFTMAX)
         return cli_usage_error(C, "--loss softmax needs a linear output (--arch modern)");
     if (o.arch.out == LENET_OUT_LINEAR) {
@@ -470,7 +520,7 @@ int cmd_train(int argc, char **argv) {
         double t0 = now();
         if (st.pos == 0) {
             /* App. C: h_kk on a sample, fixed for the pass */
-            estimate_eps(eps, m, a, &tr, order, N, sample, &o, r, eta);
+            estimate_eps(eps, m, a, &tr, order, N, sample, &o, r, eta, st.pass);
             st.otf_errors = 0;
             st.loss_sum = 0;
             st.seconds = 0;
@@ -481,9 +531,9 @@ int cmd_train(int argc, char **argv) {
             const size_t p = order[st.pos];
             real dy[OUT_N], ddy[OUT_N];
             if (o.hessian_every && st.pos > 0 && st.pos % o.hessian_every == 0)
-                estimate_eps(eps, m, a, &tr, order, N, sample, &o, r, eta);
+                estimate_eps(eps, m, a, &tr, order, N, sample, &o, r, eta, st.pass);
             if (st.pass == fault_pass && st.pos == fault_pos) m->w.f6w[0] = (real)NAN;
-            cli_pattern(a->x.in, &tr, (long)p, m->arch.input);
+            train_pattern(a->x.in, &tr, p, st.pass, &o);
             lenet_forward(m, a);
             const double e = loss_eval(o.loss, dy, ddy, a->x.out, tr.labels[p], o.j);
             st.otf_errors += lenet_predict(m, a->x.out) != tr.labels[p];

@@ -92,5 +92,17 @@ expect 2 "softmax with the RBF output" "$L" train --data "$T/d" --loss softmax -
 LENET98_FAULT_NAN=2,3 "$L" train --data "$T/d" --passes 2 --train-size 20 --hessian-samples 10 --seed 5 -o "$T/nan.bin" >"$T/out" 2>"$T/err"; rc=$?
 [ $rc -eq 1 ] && grep -q "pass 2, pattern 3" "$T/err" && ok || bad "an injected NaN stops training naming pass and pattern (exit $rc)"
 [ -f "$T/nan.bin.ckpt" ] && [ ! -f "$T/nan.bin" ] && ok || bad "after a NaN the last good checkpoint is kept and no model is written"
+# --distort (Sec. III-C): deterministic, recorded in the settings, other patterns than without
+expect 0 "train --distort" "$L" train --data "$T/d" --passes 2 --train-size 20 --hessian-samples 10 --seed 5 --distort -o "$T/d1.bin"
+expect 0 "train --distort again" "$L" train --data "$T/d" --passes 2 --train-size 20 --hessian-samples 10 --seed 5 --distort -o "$T/d2.bin"
+cmp -s "$T/d1.bin" "$T/d2.bin" && ok || bad "--distort: same seed and flags, the same model bytes"
+cmp -s "$T/d1.bin" "$T/t1.bin" && bad "--distort trains on other patterns than without" || ok
+grep -q '^# lenet98 train: .* distort=translate:2,scale:0.15,squeeze:0.15,shear:0.3$' "$T/d1.bin.log.tsv" && ok || bad "the log header records the distortion ranges"
+grep -q 'distort=' "$T/t1.bin.log.tsv" && bad "an undistorted run's settings do not mention distort" || ok
+expect 0 "train --distort, other ranges" "$L" train --data "$T/d" --passes 2 --train-size 20 --hessian-samples 10 --seed 5 --distort --distort-translate 1 --distort-shear 0 -o "$T/d3.bin"
+cmp -s "$T/d1.bin" "$T/d3.bin" && bad "other ranges give another model" || ok
+expect 1 "resume a --distort checkpoint without --distort is refused" "$L" train --data "$T/d" --passes 2 --train-size 20 --hessian-samples 10 --seed 5 -o "$T/d1.bin" --resume "$T/d1.bin.ckpt"
+expect 2 "a range flag without --distort" "$L" train --data "$T/d" --distort-scale 0.1 -o "$T/x.bin"
+expect 2 "a negative range" "$L" train --data "$T/d" --distort --distort-shear -0.1 -o "$T/x.bin"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,85 @@
+/* distort.c: random planar affine distortions of the training images (Sec. III-C, Fig. 7).
+ * See distort.h for the map and experiments/distortions.md for the ranges. */
+#include "distort.h"
+
+#include <assert.h>
+#include <math.h>
+
+const distort_ranges DISTORT_DEFAULT = {DISTORT_TRANSLATE, DISTORT_SCALE, DISTORT_SQUEEZE,
+                                        DISTORT_SHEAR};
+
+#define DISTORT_GAMMA 0x9e3779b97f4a7c15ull /* splitmix64's increment, 2^64 / golden ratio */
+
+/* splitmix64's finaliser (Steele, Lea & Flood 2014): a bijection of 64-bit words whose
+ * output bits each depend on every input bit. */
+static uint64_t distort_mix(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+uint64_t distort_hash(uint64_t seed, uint64_t index, uint64_t k) {
+    uint64_t z = distort_mix(seed + DISTORT_GAMMA);
+    z = distort_mix(z + (index + 1) * DISTORT_GAMMA);
+    return distort_mix(z + (k + 1) * DISTORT_GAMMA);
+}
+
+/* uniform in [-1, 1) from the top 53 bits of a hash */
+static double distort_sym(uint64_t h) {
+    return 2.0 * ((double)(h >> 11) * 0x1p-53) - 1.0;
+}
+
+void distort_draw(distort_params *p, const distort_ranges *g, uint64_t seed, uint64_t index) {
+    p->tx = g->translate * distort_sym(distort_hash(seed, index, 0));
+    p->ty = g->translate * distort_sym(distort_hash(seed, index, 1));
+    p->s = 1.0 + g->scale * distort_sym(distort_hash(seed, index, 2));
+    p->q = 1.0 + g->squeeze * distort_sym(distort_hash(seed, index, 3));
+    p->h = g->shear * distort_sym(distort_hash(seed, index, 4));
+}
+
+/* in (28,28) at integer pixel (x, y), 0 outside */
+static double distort_pixel(const uint8_t *in, int x, int y) {
+    if (x < 0 || y < 0 || x >= DISTORT_SIDE || y >= DISTORT_SIDE) return 0.0;
+    return in[y * DISTORT_SIDE + x];
+}
+
+void distort_apply(uint8_t *out, const uint8_t *in, const distort_params *p) {
+    assert(p->s > 0 && p->q > 0);
+    const double c = 0.5 * (DISTORT_SIDE - 1); /* 13.5: the field's centre, in pixel units */
+    const double sx = 1.0 / (p->s * p->q), sy = p->q / p->s;
+    for (int yo = 0; yo < DISTORT_SIDE; yo++) {
+        /* inverse map: y = (y' - ty) q / s, x = (x' - tx) / (s q) - h y */
+        const double y = (yo - c - p->ty) * sy;
+        const double ys = y + c;
+        const double y0 = floor(ys), fy = ys - y0;
+        for (int xo = 0; xo < DISTORT_SIDE; xo++) {
+            const double xs = (xo - c - p->tx) * sx - p->h * y + c;
+            const double x0 = floor(xs), fx = xs - x0;
+            double v = 0.0;
+            if (xs > -1.0 && xs < DISTORT_SIDE && ys > -1.0 && ys < DISTORT_SIDE) {
+                const int ix = (int)x0, iy = (int)y0;
+                v = (1 - fy) * ((1 - fx) * distort_pixel(in, ix, iy) +
+                                fx * distort_pixel(in, ix + 1, iy)) +
+                    fy * ((1 - fx) * distort_pixel(in, ix, iy + 1) +
+                          fx * distort_pixel(in, ix + 1, iy + 1));
+            }
+            const long r = lround(v);
+            out[yo * DISTORT_SIDE + xo] = (uint8_t)(r < 0 ? 0 : r > 255 ? 255 : r);
+        }
+    }
+}
+
+void distort_image(uint8_t out[DISTORT_SIDE * DISTORT_SIDE],
+                   const uint8_t in[DISTORT_SIDE * DISTORT_SIDE], const distort_ranges *g,
+                   uint64_t seed, uint64_t index) {
+    distort_params p;
+    distort_draw(&p, g, seed, index);
+    distort_apply(out, in, &p);
+}
+
+int distort_version(uint64_t seed, long i, long pass) {
+    assert(i >= 0 && pass >= 1);
+    /* k = 5: a word none of the five parameter draws uses */
+    const int o = (int)(distort_hash(seed, (uint64_t)i, 5) % DISTORT_VERSIONS);
+    return (int)((pass - 1 + o) % DISTORT_VERSIONS);
+}

@@ -1,0 +1,60 @@
+/* distort.h: the random planar affine distortions of Sec. III-C (Fig. 7): horizontal and
+ * vertical translation, scaling, squeezing (horizontal compression with vertical elongation,
+ * or the reverse) and horizontal shearing, resampled bilinearly onto the 28x28 field with
+ * background (0) outside the source image.
+ *
+ * The training set of the paper is 60,000 originals + 540,000 distorted copies. Nothing is
+ * stored: the parameters of copy `index` are a pure function of (seed, index) through a
+ * counter-based hash (splitmix64), so any copy can be made again in any order, on any
+ * thread, with no generator state. The paper gives no ranges; ours are in
+ * experiments/distortions.md. */
+#ifndef DISTORT_H
+#define DISTORT_H
+
+#include <stdint.h>
+
+enum { DISTORT_SIDE = 28 }; /* the MNIST field; the network pads it to 32x32 afterwards */
+
+/* Half-widths of the uniform ranges. A zero range switches that distortion off. */
+typedef struct {
+    double translate; /* pixels: tx, ty in [-translate, +translate] */
+    double scale;     /* s in [1 - scale, 1 + scale], both axes */
+    double squeeze;   /* q in [1 - squeeze, 1 + squeeze]: width times q, height divided by q */
+    double shear;     /* h in [-shear, +shear]: x += h * y (y measured from the centre) */
+} distort_ranges;
+
+/* Our defaults (experiments/distortions.md): clearly recognisable digits. */
+#define DISTORT_TRANSLATE 2.0
+#define DISTORT_SCALE 0.15
+#define DISTORT_SQUEEZE 0.15
+#define DISTORT_SHEAR 0.3
+extern const distort_ranges DISTORT_DEFAULT;
+
+/* One drawn distortion. The map, about the field centre c = 13.5 (x right, y down):
+ *   x' = s q (x + h y) + tx,  y' = (s / q) y + ty   (x, y, x', y' relative to c). */
+typedef struct {
+    double tx, ty, s, q, h;
+} distort_params;
+
+/* A 64-bit hash of (seed, index, k), the k-th random word of copy `index` (splitmix64). */
+uint64_t distort_hash(uint64_t seed, uint64_t index, uint64_t k);
+/* The parameters of copy `index`: five uniform draws, one per parameter, from distort_hash. */
+void distort_draw(distort_params *p, const distort_ranges *g, uint64_t seed, uint64_t index);
+/* out (28,28) <- in (28,28) under p: each output pixel is the bilinear interpolation of the
+ * input at the inverse image of its centre; outside the input is background 0. Rounded to
+ * nearest. out and in must not overlap. */
+void distort_apply(uint8_t *out, const uint8_t *in, const distort_params *p);
+/* distort_draw then distort_apply: copy `index` of in. Pure, no allocation. */
+void distort_image(uint8_t out[DISTORT_SIDE * DISTORT_SIDE],
+                   const uint8_t in[DISTORT_SIDE * DISTORT_SIDE], const distort_ranges *g,
+                   uint64_t seed, uint64_t index);
+
+/* The 600,000-pattern training set (Sec. III-C) over n originals: DISTORT_VERSIONS versions
+ * of each, version 0 the original, version v >= 1 the distorted copy with index v * n + i.
+ * distort_version gives the version of original i that pass `pass` (1-based) trains on:
+ * (pass - 1 + o_i) mod DISTORT_VERSIONS with a per-original offset o_i from the hash, so in
+ * any DISTORT_VERSIONS consecutive passes every one of the 10 n patterns is seen once. */
+enum { DISTORT_VERSIONS = 10 };
+int distort_version(uint64_t seed, long i, long pass);
+
+#endif
