@@ -42,6 +42,7 @@ void test_net(void);
 void test_idx(void);
 void test_pgm(void);
 void test_model(void);
+void test_normalize(void);
 
 /* A scratch directory for files the tests make (created by main, removed at exit). */
 extern char check_tmpdir[];

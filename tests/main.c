@@ -37,6 +37,7 @@ int main(int argc, char **argv) {
     test_idx();
     test_pgm();
     test_model();
+    test_normalize();
     printf("%d passed, %d failed\n", check_passed, check_failed);
     return check_failed ? 1 : 0;
 }
