@@ -6,26 +6,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-int norm_dark_on_light(const uint8_t *pix, int w, int h) {
-    double border = 0, all = 0;
-    long nb = 0;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            const double v = pix[(size_t)y * w + x];
-            all += v;
-            if (y == 0 || y == h - 1 || x == 0 || x == w - 1) {
-                border += v;
-                nb++;
-            }
-        }
-    border /= (double)nb;
-    all /= (double)w * h;
-    if (border != all) return border > all;
-    return border > 127.5;
-}
-
 static int norm_cmp_u8(const void *a, const void *b) {
     return (int)*(const uint8_t *)a - (int)*(const uint8_t *)b;
+}
+
+/* the median of the border pixels of pix (h, w), inverted if flip */
+static int norm_border_median(const uint8_t *pix, int w, int h, int flip, uint8_t *scratch) {
+    long k = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            if (y == 0 || y == h - 1 || x == 0 || x == w - 1) {
+                const uint8_t v = pix[(size_t)y * w + x];
+                scratch[k++] = flip ? (uint8_t)(255 - v) : v;
+            }
+    qsort(scratch, (size_t)k, 1, norm_cmp_u8);
+    return scratch[k / 2];
+}
+
+static long norm_border_count(int w, int h) {
+    return (w == 1 || h == 1) ? (long)w * h : 2L * w + 2L * h - 4;
+}
+
+int norm_dark_on_light(const uint8_t *pix, int w, int h) {
+    uint8_t *scratch = malloc((size_t)norm_border_count(w, h));
+    if (!scratch) return 0;
+    const int b = norm_border_median(pix, w, h, 0, scratch);
+    free(scratch);
+    int lo = 255, hi = 0;
+    for (size_t i = 0; i < (size_t)w * h; i++) {
+        if (pix[i] < lo) lo = pix[i];
+        if (pix[i] > hi) hi = pix[i];
+    }
+    if (b - lo != hi - b) return b - lo > hi - b;
+    return b > 127;
 }
 
 void norm_centre_of_mass(const uint8_t *img, int w, int h, double *cx, double *cy) {
@@ -64,8 +77,7 @@ int norm_mnist(uint8_t *out, const uint8_t *pix, int w, int h, norm_invert inv, 
     memset(out, 0, NORM_FIELD * NORM_FIELD);
 
     /* step 2: background level = median of the border, contrast stretch */
-    const long nb = (w == 1 || h == 1) ? (long)w * h : 2L * w + 2L * h - 4;
-    uint8_t *bord = malloc((size_t)nb);
+    uint8_t *bord = malloc((size_t)norm_border_count(w, h));
     double *ink = malloc(sizeof(double) * (size_t)w * h);
     if (!bord || !ink) {
         free(bord);
@@ -73,17 +85,13 @@ int norm_mnist(uint8_t *out, const uint8_t *pix, int w, int h, norm_invert inv, 
         if (err) snprintf(err, errn, "out of memory");
         return -1;
     }
-    long k = 0;
-    int m = 0;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            const int v = flip ? 255 - pix[(size_t)y * w + x] : pix[(size_t)y * w + x];
-            if (v > m) m = v;
-            if (y == 0 || y == h - 1 || x == 0 || x == w - 1) bord[k++] = (uint8_t)v;
-        }
-    qsort(bord, (size_t)k, 1, norm_cmp_u8);
-    const int b = bord[k / 2];
+    const int b = norm_border_median(pix, w, h, flip, bord);
     free(bord);
+    int m = 0;
+    for (size_t i = 0; i < (size_t)w * h; i++) {
+        const int v = flip ? 255 - pix[i] : pix[i];
+        if (v > m) m = v;
+    }
     int x0 = w, y0 = h, x1 = -1, y1 = -1;
     if (m - b >= NORM_MIN_CONTRAST) {
         for (int y = 0; y < h; y++)

@@ -5,8 +5,9 @@
  *
  * Steps, in order (the choices the paper leaves open are ours and marked so):
  *   1. polarity: MNIST is light ink (255) on black (0). Dark ink on light paper is inverted.
- *      auto (ours): the image is dark-on-light when the mean of its border pixels is above
- *      the mean of all its pixels, or, if those are equal, when that mean is above 127.5.
+ *      auto (ours): the background b is the median of the border pixels; the ink is the
+ *      extreme farthest from it: dark-on-light when b - min > max - b (on a tie, when
+ *      b > 127). A light card on grey paper with dark ink is still dark-on-light.
  *   2. background (ours): b = the median of the border pixels (after step 1), m = the largest
  *      value; ink = 255 (v - b) / (m - b), clamped to 0..255; values below NORM_FLOOR are 0
  *      (paper grain and scanner noise). No ink left, or m - b < NORM_MIN_CONTRAST: an error.

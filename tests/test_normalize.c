@@ -64,6 +64,13 @@ void test_normalize(void) {
     /* forced the right way, the same as auto */
     CHECK(norm_mnist(out2, q, 200, 100, NORM_INVERT_YES, &inv, err, sizeof err) == 0);
     CHECK(inv == 1 && memcmp(out, out2, sizeof out) == 0);
+    /* a white card on darker paper with the dark bar on the card: still dark-on-light
+     * (the overall mean is above the border's, so a mean-based rule would get it wrong) */
+    uint8_t *card = norm_t_rect(200, 100, 200, 255, 2, 1, 190, 95);
+    for (int j = 3; j < 43; j++)
+        for (int i = 5; i < 15; i++) card[j * 200 + i] = 20;
+    CHECK(norm_dark_on_light(card, 200, 100) == 1);
+    free(card);
 
     /* an L shape off centre: its centre of mass (not its box) goes to the centre */
     uint8_t *l = norm_t_rect(60, 60, 0, 0, 0, 0, 0, 0);
