@@ -9,6 +9,7 @@ set -e
 . "$(dirname "$0")/figlib.sh"
 M98=${1:?usage: compare.sh MODEL98 [MODERN]}
 MMOD=${2:-}
+CMDLINE="$0 $*"
 P=experiments/paper/results-1998.tsv
 need "$M98"; need "$P"
 t0=$(date +%s)
@@ -28,7 +29,7 @@ write() { # FIG UNIT OURS98 OURSMOD
     {
         echo "# wall seconds $((t1 - t0)); machine $(machine)"
         echo "# $1: paper rows from $P; ours: 1998 model $M98, modern model ${MMOD:-none}; revision $rev"
-        echo "# command: $0 $*"
+        echo "# command: $CMDLINE"
         printf 'label\tvalue\tours\n'
         awk -F'\t' -v fig="$1" '$1 == fig { printf "%s\t%s\t0\n", $2, $4 }' "$P"
         printf 'LeNet-5 1998 (this reproduction)\t%s\t1\n' "$3"
