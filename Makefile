@@ -133,3 +133,28 @@ figures/fig7.dat: $(B)/fig7
 	$(B)/fig7 --data data -o $@
 figures/fig7.png: figures/fig7.dat figures/fig7.gp
 	gnuplot figures/fig7.gp
+# ---- issue 6: inspecting the network, its figures, the paper-vs-reproduction report -------
+# MODEL98 / MODELMOD: the final models (the lead's training runs); the modern parts are
+# skipped when MODELMOD does not exist. MAPS_INDEX picks the test digit of maps.png.
+# FIG5_LOG, DIST_LOG, FIG6_DAT (see experiments/report.sh) pass through the environment.
+MODEL98  ?= build/runs/quick.bin
+MODELMOD ?= build/runs/quick-modern.bin
+MAPS_INDEX ?= 0
+INSPECT_FIGS = prototypes fig4 fig8 maps rejection fig9 fig11 fig12
+.PHONY: inspect-figures report $(INSPECT_FIGS:%=fig-%)
+inspect-figures: $(INSPECT_FIGS:%=fig-%)
+fig-prototypes: $(B)/inspect
+	B=$(B) experiments/prototypes.sh $(MODEL98)
+fig-fig4: $(B)/inspect
+	B=$(B) experiments/fig4.sh
+fig-fig8: $(B)/inspect
+	B=$(B) experiments/fig8.sh $(MODEL98)
+fig-maps: $(B)/inspect
+	B=$(B) experiments/maps.sh $(MODEL98) $(MAPS_INDEX)
+fig-rejection: $(B)/lenet98
+	B=$(B) experiments/rejection.sh $(MODEL98) $(MODELMOD)
+fig-fig9: $(B)/lenet98
+	B=$(B) experiments/compare.sh $(MODEL98) $(MODELMOD)
+fig-fig11 fig-fig12: fig-fig9 # one run of compare.sh draws all three
+report:
+	QUICK=$(QUICK) experiments/report.sh

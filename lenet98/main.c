@@ -1,7 +1,9 @@
-/* main.c: the lenet98 command line. Subcommands: info, prototypes, init, eval, train.
+/* main.c: the lenet98 command line. Subcommands: info, prototypes, init, eval, train,
+ * classify.
  * Results go to stdout; progress and errors to stderr. Exit 0 ok, 1 I/O or data error,
  * 2 usage error, 130 interrupted. */
 #include "afile.h"
+#include "classify.h"
 #include "cli.h"
 #include "model.h"
 #include "pgm.h"
@@ -19,7 +21,8 @@ static const char *const USAGE =
     "  prototypes   the ten fixed 7x12 output codes (Figure 3)\n"
     "  init         write a freshly initialised model\n"
     "  train        train (SDLM, Sec. III-B / App. C), writes a model and a log\n"
-    "  eval         error rate of a model on MNIST\n\n"
+    "  eval         error rate of a model on MNIST\n"
+    "  classify     classify digit images (PGM) with a trained model\n\n"
     "'lenet98 COMMAND --help' describes each.\n";
 
 /* ---- info ---------------------------------------------------------------------------- */
@@ -188,26 +191,32 @@ int cmd_eval(int argc, char **argv) {
                                          {"set", required_argument, 0, 's'},
                                          {"dump", required_argument, 0, 'u'},
                                          {"arch", required_argument, 0, 'a'},
+                                         {"reject-curve", required_argument, 0, 'r'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *model = NULL, *data = "data", *set = "test", *dump = NULL, *archs = NULL;
+    const char *curve = NULL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:d:s:u:a:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:d:s:u:a:r:h", opts, NULL)) != -1) {
         switch (c) {
         case 'h':
             printf("usage: lenet98 eval --model FILE [--data DIR] [--set test|train]\n"
-                   "                    [--dump FILE.tsv] [--arch A]\n"
+                   "                    [--dump FILE.tsv] [--arch A] [--reject-curve FILE.tsv]\n"
                    "Error rate and error count of the model on an MNIST set (DIR holds the four\n"
                    "IDX files, plain or .gz; default data/). --dump writes one row per image:\n"
                    "index, label, predicted class, and the ten outputs (RBF penalties y_0..y_9,\n"
-                   "or the modern variant's logits). --arch checks the model's architecture.\n");
+                   "or the modern variant's logits). --arch checks the model's architecture.\n"
+                   "--reject-curve writes the error of the accepted images against the fraction\n"
+                   "rejected, rejecting by the gap between the best two scores (Fig. 10), and\n"
+                   "prints the %% rejected to reach 0.5%% error.\n");
             return 0;
         case 'm': model = optarg; break;
         case 'd': data = optarg; break;
         case 's': set = optarg; break;
         case 'u': dump = optarg; break;
         case 'a': archs = optarg; break;
+        case 'r': curve = optarg; break;
         default: return cli_usage_error("eval", "unknown option");
         }
     }
@@ -275,6 +284,17 @@ int cmd_eval(int argc, char **argv) {
                 }
             }
         }
+        if (curve) {
+            char tag[128], hdr[1024];
+            lenet_arch_tag(&m->arch, tag, sizeof tag);
+            snprintf(hdr, sizeof hdr, "lenet98 eval --model %s --set %s --reject-curve; "
+                     "architecture %s; seed %llu; revision %s; %ld errors of %d",
+                     model, set, tag, (unsigned long long)seed, cli_revision(), errors, s.n);
+            if (reject_write(curve, m, out, s.labels, s.n, hdr, err, sizeof err) != 0) {
+                fprintf(stderr, "lenet98 eval: %s\n", err);
+                rc = 1;
+            }
+        }
     }
     free(out);
     free(pred);
@@ -288,7 +308,7 @@ int main(int argc, char **argv) {
         const char *name;
         int (*run)(int, char **);
     } cmds[] = {{"info", cmd_info},   {"prototypes", cmd_prototypes}, {"init", cmd_init},
-                {"eval", cmd_eval},   {"train", cmd_train}};
+                {"eval", cmd_eval},   {"train", cmd_train}, {"classify", cmd_classify}};
     if (argc < 2) {
         fputs(USAGE, stderr);
         return EXIT_USAGE;

@@ -15,7 +15,7 @@ expect() {
     if [ "$rc" -eq "$code" ]; then ok; else bad "$what: exit $rc, expected $code ($(head -c 300 "$T/err"))"; fi
 }
 echo "# cli"
-for c in info prototypes init eval train; do
+for c in info prototypes init eval train classify; do
     expect 0 "$c --help" "$L" "$c" --help
     grep -q "usage: lenet98 $c" "$T/out" && ok || bad "$c --help prints its usage to stdout"
     expect 2 "$c with an unknown flag" "$L" "$c" --no-such-flag
@@ -104,5 +104,48 @@ cmp -s "$T/d1.bin" "$T/d3.bin" && bad "other ranges give another model" || ok
 expect 1 "resume a --distort checkpoint without --distort is refused" "$L" train --data "$T/d" --passes 2 --train-size 20 --hessian-samples 10 --seed 5 -o "$T/d1.bin" --resume "$T/d1.bin.ckpt"
 expect 2 "a range flag without --distort" "$L" train --data "$T/d" --distort-scale 0.1 -o "$T/x.bin"
 expect 2 "a negative range" "$L" train --data "$T/d" --distort --distort-shear -0.1 -o "$T/x.bin"
+
+# eval --reject-curve on the tiny set
+expect 0 "eval --reject-curve" "$L" eval --model "$T/a.bin" --data "$T/d" --set train --reject-curve "$T/rej.tsv"
+grep -q '^rejection: ' "$T/out" && ok || bad "eval --reject-curve prints the % rejected for 0.5% error"
+grep -q '^rejected	rejected_pct	errors	error_pct	threshold$' "$T/rej.tsv" && ok || bad "the curve has a TSV header"
+[ "$(grep -c '^0	0.00	' "$T/rej.tsv")" -eq 1 ] && ok || bad "the curve starts at 0 rejected"
+
+# classify: a digit '1' drawn here, dark ink on white (P2) and white on black (P5), 40x30
+mkpgm() { # FILE INK BG: a 6-pixel-wide vertical bar, off centre
+    { echo "P2 30 40 255"; y=0; while [ $y -lt 40 ]; do x=0; row=""
+        while [ $x -lt 30 ]; do
+          if [ $y -ge 5 ] && [ $y -lt 35 ] && [ $x -ge 3 ] && [ $x -lt 9 ]; then row="$row $2"; else row="$row $3"; fi
+          x=$((x + 1)); done; echo "$row"; y=$((y + 1)); done; } > "$1"
+}
+mkpgm "$T/dark.pgm" 0 255
+mkpgm "$T/light.pgm" 255 0
+expect 0 "classify two images" "$L" classify --model "$T/a.bin" --show "$T/dark.pgm" "$T/light.pgm"
+[ "$(grep -c 'pgm	[0-9]	' "$T/out")" -eq 2 ] && ok || bad "classify prints one row per image with a class"
+grep -q '^file	class	gap	y0	' "$T/out" && ok || bad "classify prints a header"
+[ "$(grep '^[^|#]' "$T/out" | grep pgm | cut -f2- | sort -u | wc -l)" -eq 1 ] && ok || bad "ink polarity is detected: both images give the same scores"
+grep -q 'dark on light (inverted)' "$T/out" && ok || bad "--show says the dark image was inverted"
+[ "$(grep -c '^|' "$T/out")" -eq 56 ] && ok || bad "--show prints 28 rows per image"
+grep -q '^| *@@@@' "$T/out" && ok || bad "--show draws the ink"
+expect 0 "classify with a huge threshold" "$L" classify --model "$T/a.bin" --threshold 1e6 "$T/dark.pgm"
+grep -q 'reject$' "$T/out" && ok || bad "below the threshold: reject"
+expect 0 "classify with threshold 0" "$L" classify --model "$T/a.bin" --threshold 0 "$T/dark.pgm"
+grep -q 'ok$' "$T/out" && ok || bad "threshold 0: ok"
+expect 1 "classify forced to the wrong polarity" "$L" classify --model "$T/a.bin" --invert no "$T/dark.pgm"
+grep -q "dark.pgm: no ink" "$T/err" && ok || bad "wrong polarity: 'path: no ink'"
+printf 'P2 4 4 255\n0 0 0 0\n0 0 0 0\n0 0 0 0\n0 0 0 0\n' > "$T/empty.pgm"
+expect 1 "classify an empty image" "$L" classify --model "$T/a.bin" "$T/empty.pgm"
+grep -q "empty.pgm: no ink" "$T/err" && ok || bad "empty image: 'path: no ink'"
+printf 'P5 4 4 255\nab' > "$T/short.pgm"
+expect 1 "classify a truncated image" "$L" classify --model "$T/a.bin" "$T/short.pgm" "$T/dark.pgm"
+grep -q "short.pgm: " "$T/err" && ok || bad "a bad image: 'path: problem'"
+[ "$(grep -c 'dark.pgm	' "$T/out")" -eq 1 ] && ok || bad "the good image after a bad one is still classified"
+expect 1 "classify a missing file" "$L" classify --model "$T/a.bin" "$T/nothere.pgm"
+grep -q "nothere.pgm" "$T/err" && ok || bad "a missing image is named"
+expect 1 "classify with a bad model" "$L" classify --model "$T/trunc.bin" "$T/dark.pgm"
+expect 2 "classify without images" "$L" classify --model "$T/a.bin"
+expect 2 "classify without --model" "$L" classify "$T/dark.pgm"
+expect 2 "classify bad --invert" "$L" classify --model "$T/a.bin" --invert maybe "$T/dark.pgm"
+expect 2 "classify negative threshold" "$L" classify --model "$T/a.bin" --threshold -1 "$T/dark.pgm"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -38,6 +38,7 @@ int main(int argc, char **argv) {
     test_pgm();
     test_model();
     test_distort();
+    test_normalize();
     printf("%d passed, %d failed\n", check_passed, check_failed);
     return check_failed ? 1 : 0;
 }

@@ -1,0 +1,21 @@
+# fig8.gp: every misclassified test digit, labelled true->predicted (cf. Fig. 8).
+# Data: fig8.dat (experiments/fig8.sh).
+stats "fig8.dat" index 1 using 1 nooutput
+n = STATS_records
+rows = ceil(n / 14.0)
+set terminal pngcairo size 900, 120 + rows * 62 font "DejaVu Sans,9"
+set output "fig8.png"
+set title sprintf("The %d misclassified test digits, true->predicted (the paper shows 82)", n) font "DejaVu Sans,11"
+set palette defined (0 "white", 1 "black")
+set cbrange [0:1]
+unset colorbox
+set xrange [-4:14*36-4]
+set yrange [rows*36+2:-4]
+set size ratio -1
+unset xtics
+unset ytics
+set border 0
+set lmargin 1
+set rmargin 1
+plot "fig8.dat" index 0 matrix with image notitle, \
+     "fig8.dat" index 1 using 1:($2+1):3 with labels font "DejaVu Sans,8" notitle
