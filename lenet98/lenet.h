@@ -61,7 +61,10 @@ typedef struct {
     lenet_coding input;
 } lenet_arch;
 
-typedef enum { LENET_INIT_PAPER = 0, LENET_INIT_TORCH = 1 } lenet_init_kind;
+/* paper: weights U(+-2.4/F_i), biases 0; torch: weights and biases U(+-1/sqrt(F_i));
+ * sqrt: weights U(+-2.4/sqrt(F_i)), biases 0 (the reading under which, as the paper's App. A
+ * wants, "the standard deviation of the weighted sums" is the same for every unit) */
+typedef enum { LENET_INIT_PAPER = 0, LENET_INIT_TORCH = 1, LENET_INIT_SQRT = 2 } lenet_init_kind;
 
 extern const lenet_arch LENET_ARCH_LENET5; /* the 1998 network */
 extern const lenet_arch LENET_ARCH_MODERN; /* the tutorial "LeNet-5" */

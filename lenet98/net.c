@@ -323,9 +323,11 @@ void lenet_init(lenet_model *m, lenet_init_kind kind, gsl_rng *r) {
             const int per_map = t == 4 || t == 5;
             const int fan = per_map ? c3_fan_in(m, o) : lenet_fan_in(m, t);
             const size_t run = !per_map ? m->size[t] : t == 5 ? 1 : (size_t)fan;
-            const double range = kind == LENET_INIT_PAPER ? 2.4 / fan : 1.0 / sqrt(fan);
+            const double range = kind == LENET_INIT_PAPER  ? 2.4 / fan
+                                 : kind == LENET_INIT_SQRT ? 2.4 / sqrt(fan)
+                                                           : 1.0 / sqrt(fan);
             for (size_t k = 0; k < run; k++, i++)
-                p[i] = kind == LENET_INIT_PAPER && is_bias ? 0 : draw(range, r);
+                p[i] = kind != LENET_INIT_TORCH && is_bias ? 0 : draw(range, r);
         }
     }
 }

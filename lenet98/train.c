@@ -66,7 +66,7 @@ static void settings_line(char *buf, size_t n, const train_opts *o) {
     snprintf(buf, n,
              "arch=%s init=%s loss=%s j=%g mu=%g eta_scale=%g passes=%ld train_size=%ld "
              "hessian_samples=%ld hessian_every=%ld seed=%ld",
-             tag, o->init == LENET_INIT_PAPER ? "paper" : "torch", loss_name(o->loss), o->j,
+             tag, o->init == LENET_INIT_PAPER ? "paper" : o->init == LENET_INIT_SQRT ? "sqrt" : "torch", loss_name(o->loss), o->j,
              o->mu, o->eta_scale, o->passes, o->train_size, o->hessian_samples, o->hessian_every,
              o->seed);
     /* only when on, so the settings (and checkpoints) of undistorted runs are unchanged */
@@ -342,7 +342,8 @@ static void usage(void) {
         "  --hessian-every N      also re-estimate h_kk every N patterns within a pass\n"
         "                         (default 0: once per pass, as published)\n"
         "  --arch A               lenet5 (default), modern, or a tag (see model.h)\n"
-        "  --init paper|torch     initialisation (default: paper for lenet5)\n"
+        "  --init paper|sqrt|torch  initialisation: U(+-2.4/F_i) (paper, the default for\n"
+        "                         lenet5), U(+-2.4/sqrt(F_i)), or PyTorch's U(+-1/sqrt(F_i))\n"
         "  --distort              train on N originals + 9 N distorted copies (Sec. III-C),\n"
         "                         made on the fly from (seed, index): each pass shows every\n"
         "                         original once, in the same order, as one of its 10\n"
@@ -411,7 +412,8 @@ int cmd_train(int argc, char **argv) {
         case 'i':
             if (strcmp(optarg, "paper") == 0) o.init = LENET_INIT_PAPER;
             else if (strcmp(optarg, "torch") == 0) o.init = LENET_INIT_TORCH;
-            else return cli_usage_error(C, "--init: '%s' is not paper or torch", optarg);
+            else if (strcmp(optarg, "sqrt") == 0) o.init = LENET_INIT_SQRT;
+            else return cli_usage_error(C, "--init: '%s' is not paper, sqrt or torch", optarg);
             o.init_given = 1;
             break;
         case 'o': o.out = optarg; break;
