@@ -31,10 +31,13 @@ ALWAYS_INLINE vec vload(const real *p) {
 }
 ALWAYS_INLINE void vstore(real *p, const vec *v) { memcpy(p, v, sizeof *v); }
 ALWAYS_INLINE vec vsplat(real s) { return (vec){0} + s; }
+/* the sum of the lanes, pairwise (halves added until one lane is left) */
 ALWAYS_INLINE real vsum(vec v) {
-    real s = 0;
-    for (int l = 0; l < LANES; l++) s += v[l];
-    return s;
+    real h[LANES];
+    memcpy(h, &v, sizeof h);
+    for (int n = LANES / 2; n > 0; n /= 2)
+        for (int l = 0; l < n; l++) h[l] += h[l + n];
+    return h[0];
 }
 
 /* ======================================================================================
@@ -365,23 +368,57 @@ ALWAYS_INLINE void conv_din_block(int nb, real *dsum, const real *dpad, int stri
 ALWAYS_INLINE void conv_dw_pair(real *dkern, const real *dw, const vec *tail, const real *ip,
                                 int P, int w, int square) {
     const int full = P / LANES;
-    for (int ky = 0; ky < K; ky++) {
-        vec acc[K];
-        for (int kx = 0; kx < K; kx++) acc[kx] = vsplat(0);
-        const real *row = ip + ky * w;
+    /* two kernel rows at a time: 2K independent sums sharing each load of dout */
+    int ky = 0;
+    for (; ky + 1 < K; ky += 2) {
+        vec acc[2][K];
+        for (int kx = 0; kx < K; kx++) acc[0][kx] = acc[1][kx] = vsplat(0);
+        const real *r0 = ip + ky * w, *r1 = r0 + w;
         for (int i = 0; i < full; i++) {
             const vec d = vload(dw + i * LANES);
             for (int kx = 0; kx < K; kx++) {
-                const vec x = vload(row + i * LANES + kx);
-                acc[kx] += square ? d * x * x : d * x;
+                const vec x0 = vload(r0 + i * LANES + kx), x1 = vload(r1 + i * LANES + kx);
+                acc[0][kx] += square ? d * x0 * x0 : d * x0;
+                acc[1][kx] += square ? d * x1 * x1 : d * x1;
             }
         }
         if (P % LANES)
             for (int kx = 0; kx < K; kx++) {
-                const vec x = vload(row + P - LANES + kx);
-                acc[kx] += square ? *tail * x * x : *tail * x;
+                const vec x0 = vload(r0 + P - LANES + kx), x1 = vload(r1 + P - LANES + kx);
+                acc[0][kx] += square ? *tail * x0 * x0 : *tail * x0;
+                acc[1][kx] += square ? *tail * x1 * x1 : *tail * x1;
             }
-        for (int kx = 0; kx < K; kx++) dkern[ky * K + kx] += vsum(acc[kx]);
+        for (int kx = 0; kx < K; kx++) {
+            dkern[ky * K + kx] += vsum(acc[0][kx]);
+            dkern[(ky + 1) * K + kx] += vsum(acc[1][kx]);
+        }
+    }
+    if (ky < K) { /* the last row of an odd K: even and odd chunks in separate sums */
+        vec acc[2][K];
+        for (int kx = 0; kx < K; kx++) acc[0][kx] = acc[1][kx] = vsplat(0);
+        const real *r0 = ip + ky * w;
+        int i = 0;
+        for (; i + 1 < full; i += 2) {
+            const vec d0 = vload(dw + i * LANES), d1 = vload(dw + (i + 1) * LANES);
+            for (int kx = 0; kx < K; kx++) {
+                const vec x0 = vload(r0 + i * LANES + kx), x1 = vload(r0 + (i + 1) * LANES + kx);
+                acc[0][kx] += square ? d0 * x0 * x0 : d0 * x0;
+                acc[1][kx] += square ? d1 * x1 * x1 : d1 * x1;
+            }
+        }
+        for (; i < full; i++) {
+            const vec d = vload(dw + i * LANES);
+            for (int kx = 0; kx < K; kx++) {
+                const vec x = vload(r0 + i * LANES + kx);
+                acc[0][kx] += square ? d * x * x : d * x;
+            }
+        }
+        if (P % LANES)
+            for (int kx = 0; kx < K; kx++) {
+                const vec x = vload(r0 + P - LANES + kx);
+                acc[1][kx] += square ? *tail * x * x : *tail * x;
+            }
+        for (int kx = 0; kx < K; kx++) dkern[ky * K + kx] += vsum(acc[0][kx] + acc[1][kx]);
     }
 }
 
