@@ -20,7 +20,7 @@ static inline real sq(real v) { return v * v; }
  * Vectors for the fast kernels: GNU C vectors of LANES reals, loaded and stored unaligned
  * with memcpy (one instruction). */
 
-enum { LANES = 8, BLOCK = 8 }; /* BLOCK: vectors in flight in a kernel */
+enum { LANES = 8, BLOCK = 9 }; /* BLOCK: vectors in flight in a kernel, at most */
 typedef real vec __attribute__((vector_size(LANES * sizeof(real))));
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
@@ -269,7 +269,7 @@ void linear_backward_ref(real *din, real *dwt, real *db, const real *dout, const
  * x >= ow are computed and dropped). The last block of a run is shifted back to end at P, and
  * recomputes a few values identically, so nothing reads past an array. */
 
-/* calls F(nb, args) with nb a literal 1..BLOCK */
+/* calls F(nb, args) with nb a literal 1..9 (BLOCK) */
 #define WITH_LITERAL_NB(nb, F, ...)                                                        \
     switch (nb) {                                                                          \
     case 1: F(1, __VA_ARGS__); break;                                                      \
@@ -279,7 +279,8 @@ void linear_backward_ref(real *din, real *dwt, real *db, const real *dout, const
     case 5: F(5, __VA_ARGS__); break;                                                      \
     case 6: F(6, __VA_ARGS__); break;                                                      \
     case 7: F(7, __VA_ARGS__); break;                                                      \
-    default: F(8, __VA_ARGS__); break;                                                     \
+    case 8: F(8, __VA_ARGS__); break;                                                      \
+    default: F(9, __VA_ARGS__); break;                                                     \
     }
 
 /* vectors per block to cover n reals (n >= LANES) in as few, as even blocks as possible */
@@ -522,8 +523,9 @@ ALWAYS_INLINE void linear_fwd_block(int nb, real *out, const real *in, const rea
 LENET_HOT
 void linear_forward(real *out, const real *in, const real *wt, const real *b, int nin,
                     int nout) {
-    for (int o0 = 0; o0 < nout; o0 += BLOCK) {
-        const int nb = nout - o0 < BLOCK ? nout - o0 : BLOCK;
+    enum { LF = 8 }; /* rows per block */
+    for (int o0 = 0; o0 < nout; o0 += LF) {
+        const int nb = nout - o0 < LF ? nout - o0 : LF;
         WITH_LITERAL_NB(nb, linear_fwd_block, out, in, wt, b, nin, o0);
     }
 }
