@@ -9,6 +9,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #define K LENET_K
@@ -16,18 +17,53 @@
 static inline real sq(real v) { return v * v; }
 
 /* ======================================================================================
+ * Vectors for the fast kernels: GNU C vectors of LANES reals, loaded and stored unaligned
+ * with memcpy (one instruction). */
+
+enum { LANES = 8, BLOCK = 9 }; /* BLOCK: vectors in flight in a kernel, at most */
+typedef real vec __attribute__((vector_size(LANES * sizeof(real))));
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+ALWAYS_INLINE vec vload(const real *p) {
+    vec v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+ALWAYS_INLINE void vstore(real *p, const vec *v) { memcpy(p, v, sizeof *v); }
+ALWAYS_INLINE vec vsplat(real s) { return (vec){0} + s; }
+/* the sum of the lanes, pairwise (halves added until one lane is left) */
+ALWAYS_INLINE real vsum(vec v) {
+    real h[LANES];
+    memcpy(h, &v, sizeof h);
+    for (int n = LANES / 2; n > 0; n /= 2)
+        for (int l = 0; l < n; l++) h[l] += h[l + n];
+    return h[0];
+}
+
+/* ======================================================================================
  * Squashing (Eq. 5-6, App. A) */
 
 #ifdef LENET_DOUBLE
-static inline real fast_tanh(real v) { return tanh(v); }
+ALWAYS_INLINE vec fast_tanh(vec v) {
+    for (int l = 0; l < LANES; l++) v[l] = tanh(v[l]);
+    return v;
+}
 #else
+typedef int32_t ivec __attribute__((vector_size(LANES * sizeof(float))));
+/* lane by lane m ? a : b, m from a vector comparison (all ones or all zeros) */
+ALWAYS_INLINE vec vselect(ivec m, vec a, vec b) {
+    return (vec)((m & (ivec)a) | (~m & (ivec)b));
+}
 /* tanh to float precision: a [13/6] rational approximation on [-7.9, 7.9] (the one Eigen
- * uses, max error a few ulp); beyond that tanh is +-1 in float. Vectorises, unlike tanhf. */
-static inline float fast_tanh(float v) {
-    const float lim = 7.90531110763549805f;
-    v = v < -lim ? -lim : (v > lim ? lim : v);
-    const float v2 = v * v;
-    float p = -2.76076847742355e-16f;
+ * uses, max error a few ulp); beyond that tanh is +-1 in float. Written on vectors: gcc will
+ * not vectorise the scalar clamp (a compare that may trap is not if-converted). A NaN passes
+ * through. */
+ALWAYS_INLINE vec fast_tanh(vec v) {
+    const vec lim = vsplat(7.90531110763549805f);
+    v = vselect(v < -lim, -lim, v);
+    v = vselect(v > lim, lim, v);
+    const vec v2 = v * v;
+    vec p = vsplat(-2.76076847742355e-16f);
     p = p * v2 + 2.00018790482477e-13f;
     p = p * v2 + -8.60467152213735e-11f;
     p = p * v2 + 5.12229709037114e-08f;
@@ -35,7 +71,7 @@ static inline float fast_tanh(float v) {
     p = p * v2 + 6.37261928875436e-04f;
     p = p * v2 + 4.89352455891786e-03f;
     p = p * v;
-    float q = 1.19825839466702e-06f;
+    vec q = vsplat(1.19825839466702e-06f);
     q = q * v2 + 1.18534705686654e-04f;
     q = q * v2 + 2.26843463243900e-03f;
     q = q * v2 + 4.89352518554385e-03f;
@@ -43,15 +79,21 @@ static inline float fast_tanh(float v) {
 }
 #endif
 
-/* x (n) = f(a (n)) */
+/* x (n) = f(a (n)) = A tanh(S a), or tanh(a) (A = S = 1) */
+LENET_HOT
 void squash_forward(real *x, const real *a, int n, lenet_squash kind) {
-    if (kind == LENET_SQUASH_SCALED) {
-        const real A = (real)SQUASH_A, S = (real)SQUASH_S;
-#pragma omp simd
-        for (int i = 0; i < n; i++) x[i] = A * fast_tanh(S * a[i]);
-    } else {
-#pragma omp simd
-        for (int i = 0; i < n; i++) x[i] = fast_tanh(a[i]);
+    const int scaled = kind == LENET_SQUASH_SCALED;
+    const real A = scaled ? (real)SQUASH_A : 1, S = scaled ? (real)SQUASH_S : 1;
+    int i = 0;
+    for (; i + LANES <= n; i += LANES) {
+        const vec v = A * fast_tanh(S * vload(a + i));
+        vstore(x + i, &v);
+    }
+    if (i < n) { /* the last n % LANES, through a zero-padded vector */
+        vec v = vsplat(0);
+        memcpy(&v, a + i, (size_t)(n - i) * sizeof(real));
+        v = A * fast_tanh(S * v);
+        memcpy(x + i, &v, (size_t)(n - i) * sizeof(real));
     }
 }
 
@@ -63,12 +105,14 @@ static inline real squash_slope(real x, lenet_squash kind) {
 }
 
 /* da (n) += f'(a) dx (n). App. B. */
+LENET_HOT
 void squash_backward(real *da, const real *dx, const real *x, int n, lenet_squash kind) {
 #pragma omp simd
     for (int i = 0; i < n; i++) da[i] += squash_slope(x[i], kind) * dx[i];
 }
 
 /* dda (n) += f'(a)^2 ddx (n). Eq. 27. */
+LENET_HOT
 void squash_backward2(real *dda, const real *ddx, const real *x, int n, lenet_squash kind) {
 #pragma omp simd
     for (int i = 0; i < n; i++) dda[i] += sq(squash_slope(x[i], kind)) * ddx[i];
@@ -77,8 +121,8 @@ void squash_backward2(real *dda, const real *ddx, const real *x, int n, lenet_sq
 /* ======================================================================================
  * Convolution (C1, C3). in (cin,h,w), wt (pairs,K,K), b (cout) -> out (cout,oh,ow). */
 
-void conv_forward(real *out, const real *in, const real *wt, const real *b,
-                  const unsigned char *table, int cin, int cout, int h, int w) {
+void conv_forward_ref(real *out, const real *in, const real *wt, const real *b,
+                      const unsigned char *table, int cin, int cout, int h, int w) {
     const int oh = h - K + 1, ow = w - K + 1;
     assert(oh > 0 && ow > 0 && ow <= LENET_IN);
     const real *kern = wt; /* the kernels of output map o */
@@ -154,22 +198,20 @@ static inline void conv_backprop(real *din, real *dwt, real *db, const real *dou
     }
 }
 
-void conv_backward(real *din, real *dwt, real *db, const real *dout, const real *in,
-                   const real *wt, const unsigned char *table, int cin, int cout, int h, int w) {
-    conv_backprop(din, dwt, db, dout, in, wt, table, cin, cout, h, w, 0);
-}
-
-void conv_backward2(real *ddin, real *hwt, real *hb, const real *ddout, const real *in,
-                    const real *wt, const unsigned char *table, int cin, int cout, int h,
-                    int w) {
-    conv_backprop(ddin, hwt, hb, ddout, in, wt, table, cin, cout, h, w, 1);
+void conv_backward_ref(real *din, real *dwt, real *db, const real *dout, const real *in,
+                       const real *wt, const unsigned char *table, int cin, int cout, int h,
+                       int w, int square) {
+    if (square)
+        conv_backprop(din, dwt, db, dout, in, wt, table, cin, cout, h, w, 1);
+    else
+        conv_backprop(din, dwt, db, dout, in, wt, table, cin, cout, h, w, 0);
 }
 
 /* ======================================================================================
  * Full connection (C5, F6, linear output). in (nin), wt (nout,nin), b (nout) -> out (nout). */
 
-void linear_forward(real *out, const real *in, const real *wt, const real *b, int nin,
-                    int nout) {
+void linear_forward_ref(real *out, const real *in, const real *wt, const real *b, int nin,
+                        int nout) {
     for (int o = 0; o < nout; o++) {
         const real *wr = wt + (size_t)o * nin;
         real acc = 0;
@@ -204,14 +246,351 @@ static inline void linear_backprop(real *din, real *dwt, real *db, const real *d
     }
 }
 
-void linear_backward(real *din, real *dwt, real *db, const real *dout, const real *in,
-                     const real *wt, int nin, int nout) {
-    linear_backprop(din, dwt, db, dout, in, wt, nin, nout, 0);
+void linear_backward_ref(real *din, real *dwt, real *db, const real *dout, const real *in,
+                         const real *wt, int nin, int nout, int square) {
+    if (square)
+        linear_backprop(din, dwt, db, dout, in, wt, nin, nout, 1);
+    else
+        linear_backprop(din, dwt, db, dout, in, wt, nin, nout, 0);
 }
 
+/* ======================================================================================
+ * Fast kernels for conv_* and linear_*: the same sums as the references above, in another
+ * order.
+ *
+ * Vectors: GNU C vectors of LANES reals; several are kept in flight (up to BLOCK) so that
+ * successive multiply-adds do not wait on each other. Each kernel is an always-inline
+ * function called through a switch with a literal block size, so its accumulators live in
+ * registers.
+ *
+ * "Wide" coordinates: output (y,x) of a valid KxK correlation over (h,w) maps sits at
+ * p = y w + x; the input under tap (ky,kx) is then in[p + ky w + kx] for every p, so each tap
+ * is one multiply-add over a contiguous run p = 0 .. P-1, P = (oh-1) w + ow (the columns
+ * x >= ow are computed and dropped). The last block of a run is shifted back to end at P, and
+ * recomputes a few values identically, so nothing reads past an array. */
+
+/* calls F(nb, args) with nb a literal 1..9 (BLOCK) */
+#define WITH_LITERAL_NB(nb, F, ...)                                                        \
+    switch (nb) {                                                                          \
+    case 1: F(1, __VA_ARGS__); break;                                                      \
+    case 2: F(2, __VA_ARGS__); break;                                                      \
+    case 3: F(3, __VA_ARGS__); break;                                                      \
+    case 4: F(4, __VA_ARGS__); break;                                                      \
+    case 5: F(5, __VA_ARGS__); break;                                                      \
+    case 6: F(6, __VA_ARGS__); break;                                                      \
+    case 7: F(7, __VA_ARGS__); break;                                                      \
+    case 8: F(8, __VA_ARGS__); break;                                                      \
+    default: F(9, __VA_ARGS__); break;                                                     \
+    }
+
+/* vectors per block to cover n reals (n >= LANES) in as few, as even blocks as possible */
+static int block_size(int n) {
+    const int chunks = (n + LANES - 1) / LANES, blocks = (chunks + BLOCK - 1) / BLOCK;
+    const int nb = (chunks + blocks - 1) / blocks;
+    return nb * LANES <= n ? nb : n / LANES;
+}
+
+/* Scratch bounds of the fast convolution (on the stack); larger layers use the reference.
+ * LeNet needs C1: 6 maps x 1156, C3: 16 x 260. */
+enum { CONV_MAXMAPS = 16, CONV_MAXPAD = 8192, CONV_MAXHW = LENET_IN * LENET_IN };
+
+/* wide (P) at p0 .. p0 + nb LANES - 1 = bias + sum over connected maps c, taps (ky,kx) of
+ * kernel * in[c][p + ky w + kx]. kern: the kernels of this output map, in input order. */
+ALWAYS_INLINE void conv_fwd_block(int nb, real *wide, const real *in, const real *kern,
+                                  real bias, const unsigned char *trow, int cin, int hw, int w,
+                                  int p0) {
+    vec acc[BLOCK];
+    for (int j = 0; j < nb; j++) acc[j] = vsplat(bias);
+    for (int c = 0; c < cin; c++) {
+        if (trow && !trow[c]) continue;
+        const real *ip = in + (size_t)c * hw + p0;
+        for (int ky = 0; ky < K; ky++)
+            for (int kx = 0; kx < K; kx++) {
+                const real wv = kern[ky * K + kx];
+                const real *src = ip + ky * w + kx;
+                for (int j = 0; j < nb; j++) acc[j] += wv * vload(src + j * LANES);
+            }
+        kern += K * K;
+    }
+    for (int j = 0; j < nb; j++) vstore(wide + p0 + j * LANES, &acc[j]);
+}
+
+LENET_HOT
+void conv_forward(real *out, const real *in, const real *wt, const real *b,
+                  const unsigned char *table, int cin, int cout, int h, int w) {
+    const int oh = h - K + 1, ow = w - K + 1, P = (oh - 1) * w + ow;
+    assert(oh > 0 && ow > 0);
+    if (P < LANES || h * w > CONV_MAXHW) {
+        conv_forward_ref(out, in, wt, b, table, cin, cout, h, w);
+        return;
+    }
+    const int nb = block_size(P);
+    real wide[CONV_MAXHW];
+    const real *kern = wt;
+    for (int o = 0; o < cout; o++) {
+        const unsigned char *trow = table ? table + o * cin : NULL;
+        for (int p0 = 0; p0 < P; p0 += nb * LANES) {
+            const int p = p0 + nb * LANES > P ? P - nb * LANES : p0;
+            WITH_LITERAL_NB(nb, conv_fwd_block, wide, in, kern, b[o], trow, cin, h * w, w, p);
+        }
+        for (int y = 0; y < oh; y++)
+            memcpy(out + ((size_t)o * oh + y) * ow, wide + y * w, (size_t)ow * sizeof(real));
+        int pairs = 0;
+        for (int c = 0; c < cin; c++) pairs += !trow || trow[c];
+        kern += (size_t)pairs * K * K;
+    }
+}
+
+/* din (hw) += sum over the output maps o fed by this input map, taps (ky,kx), of
+ * kern_o[ky][kx] (squared) * dout_o[q - ky w - kx], for q at q0 .. q0 + nb LANES - 1, into
+ * dsum. dpad[o] holds dout_o in wide coordinates at offset off = (K-1) w + K-1, zero around. */
+ALWAYS_INLINE void conv_din_block(int nb, real *dsum, const real *dpad, int stride,
+                                  const real *const *kp, int cout, int w, int q0, int square) {
+    const int off = (K - 1) * w + K - 1;
+    vec acc[BLOCK];
+    for (int j = 0; j < nb; j++) acc[j] = vsplat(0);
+    for (int o = 0; o < cout; o++) {
+        if (!kp[o]) continue;
+        const real *dp = dpad + (size_t)o * stride + off + q0;
+        for (int ky = 0; ky < K; ky++)
+            for (int kx = 0; kx < K; kx++) {
+                const real wv = square ? sq(kp[o][ky * K + kx]) : kp[o][ky * K + kx];
+                const real *src = dp - ky * w - kx;
+                for (int j = 0; j < nb; j++) acc[j] += wv * vload(src + j * LANES);
+            }
+    }
+    for (int j = 0; j < nb; j++) vstore(dsum + q0 + j * LANES, &acc[j]);
+}
+
+/* dwt[ky][kx] += sum_p dout_o[p] in[p + ky w + kx] (in squared), p = 0 .. P-1, for one
+ * (output map, input map) pair; dw points at dout_o in wide coordinates (zero at the dropped
+ * columns), tail its last LANES values with those already counted by the full vectors
+ * zeroed. */
+ALWAYS_INLINE void conv_dw_pair(real *dkern, const real *dw, const vec *tail, const real *ip,
+                                int P, int w, int square) {
+    const int full = P / LANES;
+    /* two kernel rows at a time: 2K independent sums sharing each load of dout */
+    int ky = 0;
+    for (; ky + 1 < K; ky += 2) {
+        vec acc[2][K];
+        for (int kx = 0; kx < K; kx++) acc[0][kx] = acc[1][kx] = vsplat(0);
+        const real *r0 = ip + ky * w, *r1 = r0 + w;
+        for (int i = 0; i < full; i++) {
+            const vec d = vload(dw + i * LANES);
+            for (int kx = 0; kx < K; kx++) {
+                const vec x0 = vload(r0 + i * LANES + kx), x1 = vload(r1 + i * LANES + kx);
+                acc[0][kx] += square ? d * x0 * x0 : d * x0;
+                acc[1][kx] += square ? d * x1 * x1 : d * x1;
+            }
+        }
+        if (P % LANES)
+            for (int kx = 0; kx < K; kx++) {
+                const vec x0 = vload(r0 + P - LANES + kx), x1 = vload(r1 + P - LANES + kx);
+                acc[0][kx] += square ? *tail * x0 * x0 : *tail * x0;
+                acc[1][kx] += square ? *tail * x1 * x1 : *tail * x1;
+            }
+        for (int kx = 0; kx < K; kx++) {
+            dkern[ky * K + kx] += vsum(acc[0][kx]);
+            dkern[(ky + 1) * K + kx] += vsum(acc[1][kx]);
+        }
+    }
+    if (ky < K) { /* the last row of an odd K: even and odd chunks in separate sums */
+        vec acc[2][K];
+        for (int kx = 0; kx < K; kx++) acc[0][kx] = acc[1][kx] = vsplat(0);
+        const real *r0 = ip + ky * w;
+        int i = 0;
+        for (; i + 1 < full; i += 2) {
+            const vec d0 = vload(dw + i * LANES), d1 = vload(dw + (i + 1) * LANES);
+            for (int kx = 0; kx < K; kx++) {
+                const vec x0 = vload(r0 + i * LANES + kx), x1 = vload(r0 + (i + 1) * LANES + kx);
+                acc[0][kx] += square ? d0 * x0 * x0 : d0 * x0;
+                acc[1][kx] += square ? d1 * x1 * x1 : d1 * x1;
+            }
+        }
+        for (; i < full; i++) {
+            const vec d = vload(dw + i * LANES);
+            for (int kx = 0; kx < K; kx++) {
+                const vec x = vload(r0 + i * LANES + kx);
+                acc[0][kx] += square ? d * x * x : d * x;
+            }
+        }
+        if (P % LANES)
+            for (int kx = 0; kx < K; kx++) {
+                const vec x = vload(r0 + P - LANES + kx);
+                acc[1][kx] += square ? *tail * x * x : *tail * x;
+            }
+        for (int kx = 0; kx < K; kx++) dkern[ky * K + kx] += vsum(acc[0][kx] + acc[1][kx]);
+    }
+}
+
+ALWAYS_INLINE void conv_backprop_fast(real *din, real *dwt, real *db, const real *dout,
+                                      const real *in, const real *wt,
+                                      const unsigned char *table, int cin, int cout, int h,
+                                      int w, int square) {
+    const int oh = h - K + 1, ow = w - K + 1, P = (oh - 1) * w + ow, hw = h * w;
+    const int off = (K - 1) * w + K - 1;
+    const int hwv = (hw + LANES - 1) / LANES * LANES, stride = off + hwv;
+    /* dout of each output map in wide coordinates, zero-padded (see conv_din_block) */
+    real dpad[CONV_MAXPAD];
+    memset(dpad, 0, (size_t)cout * stride * sizeof(real));
+    for (int o = 0; o < cout; o++) {
+        const real *dop = dout + (size_t)o * oh * ow;
+        real s = 0;
+        for (int i = 0; i < oh * ow; i++) s += dop[i];
+        db[o] += s;
+        for (int y = 0; y < oh; y++)
+            memcpy(dpad + (size_t)o * stride + off + y * w, dop + y * ow,
+                   (size_t)ow * sizeof(real));
+    }
+    /* dwt, pair by pair; kp[o][c]: the kernel of pair (o,c), or NULL */
+    const real *kp[CONV_MAXMAPS * CONV_MAXMAPS];
+    const real *kern = wt;
+    real *dkern = dwt;
+    for (int o = 0; o < cout; o++) {
+        const real *dw = dpad + (size_t)o * stride + off;
+        vec tail = vload(dw + P - LANES);
+        for (int l = 0; l < LANES; l++)
+            if (P - LANES + l < P / LANES * LANES) tail[l] = 0;
+        for (int c = 0; c < cin; c++) {
+            kp[c * cout + o] = NULL;
+            if (table && !table[o * cin + c]) continue;
+            kp[c * cout + o] = kern;
+            conv_dw_pair(dkern, dw, &tail, in + (size_t)c * hw, P, w, square);
+            kern += K * K;
+            dkern += K * K;
+        }
+    }
+    if (!din) return;
+    const int nb = block_size(hwv);
+    real dsum[CONV_MAXHW + LANES];
+    for (int c = 0; c < cin; c++) {
+        for (int q0 = 0; q0 < hwv; q0 += nb * LANES) {
+            const int q = q0 + nb * LANES > hwv ? hwv - nb * LANES : q0;
+            WITH_LITERAL_NB(nb, conv_din_block, dsum, dpad, stride, kp + c * cout, cout, w, q,
+                            square);
+        }
+        real *dip = din + (size_t)c * hw;
+#pragma omp simd
+        for (int i = 0; i < hw; i++) dip[i] += dsum[i];
+    }
+}
+
+/* the fast kernel's scratch holds this layer */
+static int conv_fast_fits(int cin, int cout, int h, int w) {
+    const int oh = h - K + 1, ow = w - K + 1, hw = h * w;
+    const int stride = (K - 1) * w + K - 1 + (hw + LANES - 1) / LANES * LANES;
+    return oh > 0 && ow > 0 && (oh - 1) * w + ow >= LANES && hw <= CONV_MAXHW &&
+           cin <= CONV_MAXMAPS && cout <= CONV_MAXMAPS && (long)cout * stride <= CONV_MAXPAD;
+}
+
+LENET_HOT
+void conv_backward(real *din, real *dwt, real *db, const real *dout, const real *in,
+                   const real *wt, const unsigned char *table, int cin, int cout, int h, int w) {
+    if (conv_fast_fits(cin, cout, h, w))
+        conv_backprop_fast(din, dwt, db, dout, in, wt, table, cin, cout, h, w, 0);
+    else
+        conv_backprop(din, dwt, db, dout, in, wt, table, cin, cout, h, w, 0);
+}
+
+LENET_HOT
+void conv_backward2(real *ddin, real *hwt, real *hb, const real *ddout, const real *in,
+                    const real *wt, const unsigned char *table, int cin, int cout, int h,
+                    int w) {
+    if (conv_fast_fits(cin, cout, h, w))
+        conv_backprop_fast(ddin, hwt, hb, ddout, in, wt, table, cin, cout, h, w, 1);
+    else
+        conv_backprop(ddin, hwt, hb, ddout, in, wt, table, cin, cout, h, w, 1);
+}
+
+/* out[o0 .. o0+nb-1] = wt in + b: nb rows at once, sharing the loads of in */
+ALWAYS_INLINE void linear_fwd_block(int nb, real *out, const real *in, const real *wt,
+                                    const real *b, int nin, int o0) {
+    vec acc[BLOCK];
+    for (int j = 0; j < nb; j++) acc[j] = vsplat(0);
+    const int full = nin / LANES * LANES;
+    for (int i = 0; i < full; i += LANES) {
+        const vec x = vload(in + i);
+        for (int j = 0; j < nb; j++) acc[j] += vload(wt + (size_t)(o0 + j) * nin + i) * x;
+    }
+    for (int j = 0; j < nb; j++) {
+        const real *wr = wt + (size_t)(o0 + j) * nin;
+        real s = vsum(acc[j]);
+        for (int i = full; i < nin; i++) s += wr[i] * in[i];
+        out[o0 + j] = s + b[o0 + j];
+    }
+}
+
+LENET_HOT
+void linear_forward(real *out, const real *in, const real *wt, const real *b, int nin,
+                    int nout) {
+    enum { LF = 8 }; /* rows per block */
+    for (int o0 = 0; o0 < nout; o0 += LF) {
+        const int nb = nout - o0 < LF ? nout - o0 : LF;
+        WITH_LITERAL_NB(nb, linear_fwd_block, out, in, wt, b, nin, o0);
+    }
+}
+
+/* inputs i0 .. i0 + nb LANES - 1: dwt[o][i] += dout[o] in[i] (squared), and din[i] +=
+ * sum_o wt[o][i] (squared) dout[o] with din held in registers across o */
+ALWAYS_INLINE void linear_back_block(int nb, real *din, real *dwt, const real *dout,
+                                     const real *in, const real *wt, int nin, int nout, int i0,
+                                     int square) {
+    vec x[BLOCK], acc[BLOCK];
+    for (int j = 0; j < nb; j++) {
+        x[j] = vload(in + i0 + j * LANES);
+        if (square) x[j] *= x[j];
+        acc[j] = din ? vload(din + i0 + j * LANES) : vsplat(0);
+    }
+    for (int o = 0; o < nout; o++) {
+        const real d = dout[o];
+        if (d == 0) continue; /* exact: adds nothing */
+        const real *wr = wt + (size_t)o * nin + i0;
+        real *dwr = dwt + (size_t)o * nin + i0;
+        for (int j = 0; j < nb; j++) {
+            const vec g = vload(dwr + j * LANES) + d * x[j];
+            vstore(dwr + j * LANES, &g);
+            if (din) {
+                const vec wv = vload(wr + j * LANES);
+                acc[j] += (square ? wv * wv : wv) * d;
+            }
+        }
+    }
+    if (din)
+        for (int j = 0; j < nb; j++) vstore(din + i0 + j * LANES, &acc[j]);
+}
+
+ALWAYS_INLINE void linear_backprop_fast(real *din, real *dwt, real *db, const real *dout,
+                                        const real *in, const real *wt, int nin, int nout,
+                                        int square) {
+    enum { LB = 4 }; /* vectors per block: x and din of a block stay in registers */
+    for (int o = 0; o < nout; o++) db[o] += dout[o];
+    const int full = nin / LANES * LANES;
+    for (int i0 = 0; i0 < full; i0 += LB * LANES) {
+        const int nb = (full - i0) / LANES < LB ? (full - i0) / LANES : LB;
+        WITH_LITERAL_NB(nb, linear_back_block, din, dwt, dout, in, wt, nin, nout, i0, square);
+    }
+    for (int o = 0; o < nout; o++) { /* the last nin % LANES inputs */
+        const real d = dout[o];
+        if (d == 0) continue;
+        const real *wr = wt + (size_t)o * nin;
+        real *dwr = dwt + (size_t)o * nin;
+        for (int i = full; i < nin; i++) {
+            dwr[i] += square ? d * in[i] * in[i] : d * in[i];
+            if (din) din[i] += square ? wr[i] * wr[i] * d : wr[i] * d;
+        }
+    }
+}
+
+LENET_HOT
+void linear_backward(real *din, real *dwt, real *db, const real *dout, const real *in,
+                     const real *wt, int nin, int nout) {
+    linear_backprop_fast(din, dwt, db, dout, in, wt, nin, nout, 0);
+}
+
+LENET_HOT
 void linear_backward2(real *ddin, real *hwt, real *hb, const real *ddout, const real *in,
                       const real *wt, int nin, int nout) {
-    linear_backprop(ddin, hwt, hb, ddout, in, wt, nin, nout, 1);
+    linear_backprop_fast(ddin, hwt, hb, ddout, in, wt, nin, nout, 1);
 }
 
 /* ======================================================================================
@@ -219,6 +598,7 @@ void linear_backward2(real *ddin, real *hwt, real *hb, const real *ddout, const 
 
 static inline real block_sum(const real *ip, int w) { return ip[0] + ip[1] + ip[w] + ip[w + 1]; }
 
+LENET_HOT
 void subsamp_forward(real *out, const real *in, const real *coef, const real *bias, int c,
                      int h, int w) {
     const int oh = h / 2, ow = w / 2;
@@ -260,11 +640,13 @@ static inline void subsamp_backprop(real *din, real *dcoef, real *dbias, const r
     }
 }
 
+LENET_HOT
 void subsamp_backward(real *din, real *dcoef, real *dbias, const real *dout, const real *in,
                       const real *coef, int c, int h, int w) {
     subsamp_backprop(din, dcoef, dbias, dout, in, coef, c, h, w, 0);
 }
 
+LENET_HOT
 void subsamp_backward2(real *ddin, real *hcoef, real *hbias, const real *ddout,
                        const real *in, const real *coef, int c, int h, int w) {
     subsamp_backprop(ddin, hcoef, hbias, ddout, in, coef, c, h, w, 1);
@@ -282,6 +664,7 @@ static inline int block_argmax(const real *ip, int w) {
     return best;
 }
 
+LENET_HOT
 void maxpool_forward(real *out, const real *in, int c, int h, int w) {
     const int oh = h / 2, ow = w / 2;
     for (int m = 0; m < c; m++)
@@ -293,6 +676,7 @@ void maxpool_forward(real *out, const real *in, int c, int h, int w) {
 }
 
 /* The derivative of a max is 0 or 1, so its square is itself: backward2 = backward. */
+LENET_HOT
 void maxpool_backward(real *din, const real *dout, const real *in, int c, int h, int w) {
     const int oh = h / 2, ow = w / 2;
     for (int m = 0; m < c; m++)
@@ -310,6 +694,7 @@ void maxpool_backward2(real *ddin, const real *ddout, const real *in, int c, int
 /* ======================================================================================
  * Euclidean RBF output (Eq. 7). x (nin), w (nout,nin) -> y (nout). */
 
+LENET_HOT
 void rbf_forward(real *y, const real *x, const real *w, int nin, int nout) {
     for (int i = 0; i < nout; i++) {
         const real *wi = w + (size_t)i * nin;
@@ -321,6 +706,7 @@ void rbf_forward(real *y, const real *x, const real *w, int nin, int nout) {
 }
 
 /* dx_j += sum_i dy_i 2 (x_j - w_ij) */
+LENET_HOT
 void rbf_backward(real *dx, const real *dy, const real *x, const real *w, int nin, int nout) {
     for (int i = 0; i < nout; i++) {
         const real d = 2 * dy[i];
@@ -332,6 +718,7 @@ void rbf_backward(real *dx, const real *dy, const real *x, const real *w, int ni
 }
 
 /* ddx_j += sum_i [ ddy_i (2 (x_j - w_ij))^2 + 2 dy_i ] */
+LENET_HOT
 void rbf_backward2(real *ddx, const real *ddy, const real *dy, const real *x, const real *w,
                    int nin, int nout) {
     real curv = 0;

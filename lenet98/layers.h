@@ -63,4 +63,18 @@ void rbf_backward(real *dx, const real *dy, const real *x, const real *w, int ni
 void rbf_backward2(real *ddx, const real *ddy, const real *dy, const real *x, const real *w,
                    int nin, int nout);
 
+/* ---- naive references ----------------------------------------------------------------
+ * conv_* and linear_* above run fast kernels (layers.c); these are the plain loops they
+ * replace, same contracts (square = 0: x_backward, 1: x_backward2), kept for the tests that
+ * compare the two and as the readable statement of what the fast kernels compute. */
+void conv_forward_ref(real *out, const real *in, const real *wt, const real *b,
+                      const unsigned char *table, int cin, int cout, int h, int w);
+void conv_backward_ref(real *din, real *dwt, real *db, const real *dout, const real *in,
+                       const real *wt, const unsigned char *table, int cin, int cout, int h,
+                       int w, int square);
+void linear_forward_ref(real *out, const real *in, const real *wt, const real *b, int nin,
+                        int nout);
+void linear_backward_ref(real *din, real *dwt, real *db, const real *dout, const real *in,
+                         const real *wt, int nin, int nout, int square);
+
 #endif

@@ -21,6 +21,15 @@ typedef double real;
 typedef float real;
 #endif
 
+/* The hot loops (layers, SDLM update) are compiled twice with GCC on x86-64: for x86-64-v3
+ * (AVX2 + FMA, 2013 on) and for any x86-64; the loader picks one per machine (GNU ifunc), so
+ * one binary runs everywhere and a given machine always runs the same code (same bits). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(LENET_NO_CLONES)
+#define LENET_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define LENET_HOT
+#endif
+
 /* ---------------------------------------------------------------------------------------
  * Squashing (Eq. 5-6, App. A): f(a) = A tanh(S a), A = 1.7159, S = 2/3, so f(+-1) = +-1. */
 #define SQUASH_A 1.7159

@@ -22,6 +22,7 @@ double sdlm_hessian_add(lenet_model *m, lenet_acts *a, loss_kind k, int label, d
 }
 
 /* eps (n) from m->h (n) */
+LENET_HOT
 void sdlm_step_sizes(real *eps, const lenet_model *m, long patterns, double eta, double mu) {
     const real *h = m->h.c1w;
     const double inv = 1.0 / (double)patterns;
@@ -29,6 +30,7 @@ void sdlm_step_sizes(real *eps, const lenet_model *m, long patterns, double eta,
 }
 
 /* w (n) -= eps (n) * g (n); g = 0 */
+LENET_HOT
 void sdlm_update(lenet_model *m, const real *eps) {
     real *restrict w = m->w.c1w, *restrict g = m->g.c1w;
     const size_t n = m->n;

@@ -38,6 +38,7 @@ extern int check_passed, check_failed, check_verbose;
 void test_counts(void);
 void test_codes(void);
 void test_layers(void);
+void test_kernels(void);
 void test_net(void);
 void test_idx(void);
 void test_pgm(void);

@@ -33,6 +33,7 @@ int main(int argc, char **argv) {
     test_counts();
     test_codes();
     test_layers();
+    test_kernels();
     test_net();
     test_idx();
     test_pgm();

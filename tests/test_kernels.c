@@ -1,0 +1,113 @@
+/* test_kernels.c: the fast convolution and full-connection kernels (conv_*, linear_*) against
+ * the naive reference loops (conv_*_ref, linear_*_ref) at LeNet's sizes and at odd ones, in
+ * both builds: forward outputs, and the accumulated din, dwt, db of both backward passes
+ * (square = 0, 1), starting from nonzero gradients and with some zero output derivatives.
+ * The two sum in different orders, so they agree to rounding, not bit for bit. */
+#include "check.h"
+#include "layers.h"
+
+#include <gsl/gsl_rng.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef LENET_DOUBLE
+#define KERNEL_TOL 1e-12
+#else
+#define KERNEL_TOL 2e-5
+#endif
+
+static void fill(real *v, size_t n, gsl_rng *r) {
+    for (size_t i = 0; i < n; i++) {
+        const double u = gsl_rng_uniform(r);
+        v[i] = (real)(2 * u - 1);
+    }
+}
+
+/* max |a - b| / max(1, max |b|) over n; NaN if any difference is */
+static double rel_diff(const real *a, const real *b, size_t n) {
+    double d = 0, m = 1;
+    for (size_t i = 0; i < n; i++) {
+        const double e = fabs((double)a[i] - (double)b[i]);
+        if (!(e <= d)) d = e;
+        if (fabs((double)b[i]) > m) m = fabs((double)b[i]);
+    }
+    return d / m;
+}
+
+/* conv (table or NULL) or, with h = 0, linear (nin = cin, nout = cout) */
+static void compare(const char *name, const unsigned char *table, int cin, int cout, int h,
+                    gsl_rng *r) {
+    const int lin = h == 0, kk = LENET_K * LENET_K, oh = lin ? 1 : h - LENET_K + 1;
+    int pairs = 0;
+    for (int i = 0; i < cin * cout; i++) pairs += !table || table[i];
+    const size_t nin = lin ? (size_t)cin : (size_t)cin * h * h;
+    const size_t nout = lin ? (size_t)cout : (size_t)cout * oh * oh;
+    const size_t nw = lin ? (size_t)cin * cout : (size_t)pairs * kk;
+    real *in = malloc(nin * sizeof(real)), *wt = malloc(nw * sizeof(real));
+    real *b = malloc(cout * sizeof(real)), *dout = malloc(nout * sizeof(real));
+    real *o1 = malloc(nout * sizeof(real)), *o2 = malloc(nout * sizeof(real));
+    const size_t ng = nin + nw + cout; /* din, dwt, db in one array */
+    real *g1 = malloc(ng * sizeof(real)), *g2 = malloc(ng * sizeof(real));
+    fill(in, nin, r);
+    fill(wt, nw, r);
+    fill(b, cout, r);
+    fill(dout, nout, r);
+    for (size_t i = 0; i < nout; i += 7) dout[i] = 0;
+    if (lin) {
+        linear_forward(o1, in, wt, b, cin, cout);
+        linear_forward_ref(o2, in, wt, b, cin, cout);
+    } else {
+        conv_forward(o1, in, wt, b, table, cin, cout, h, h);
+        conv_forward_ref(o2, in, wt, b, table, cin, cout, h, h);
+    }
+    const double df = rel_diff(o1, o2, nout);
+    if (check_verbose || df > KERNEL_TOL) printf("# %s forward: %.3g\n", name, df);
+    CHECK(df <= KERNEL_TOL);
+    for (int square = 0; square <= 1; square++)
+        for (int with_din = 0; with_din <= 1; with_din++) {
+            fill(g1, nin + nw + cout, r);
+            memcpy(g2, g1, ng * sizeof(real));
+            real *d1 = with_din ? g1 : NULL, *d2 = with_din ? g2 : NULL;
+            if (lin) {
+                (square ? linear_backward2 : linear_backward)(d1, g1 + nin, g1 + nin + nw, dout,
+                                                              in, wt, cin, cout);
+                linear_backward_ref(d2, g2 + nin, g2 + nin + nw, dout, in, wt, cin, cout, square);
+            } else {
+                (square ? conv_backward2 : conv_backward)(d1, g1 + nin, g1 + nin + nw, dout, in,
+                                                          wt, table, cin, cout, h, h);
+                conv_backward_ref(d2, g2 + nin, g2 + nin + nw, dout, in, wt, table, cin, cout, h,
+                                  h, square);
+            }
+            const double db = rel_diff(g1, g2, ng);
+            if (check_verbose || db > KERNEL_TOL)
+                printf("# %s backward%s%s: %.3g\n", name, square ? "2" : "",
+                       with_din ? "" : " (no din)", db);
+            CHECK(db <= KERNEL_TOL);
+        }
+    free(in);
+    free(wt);
+    free(b);
+    free(dout);
+    free(o1);
+    free(o2);
+    free(g1);
+    free(g2);
+}
+
+void test_kernels(void) {
+    TEST_GROUP("kernels: fast conv and linear against the reference loops");
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 7);
+    compare("C1 1x32x32 -> 6x28x28", NULL, 1, C1_N, LENET_IN, r);
+    compare("C3 Table I 6x14x14 -> 16x10x10", &LENET_TABLE_I[0][0], S2_N, C3_N, S2_H, r);
+    compare("C3 full 6x14x14 -> 16x10x10", NULL, S2_N, C3_N, S2_H, r);
+    compare("conv 2x9x9 -> 3x5x5", NULL, 2, 3, 9, r);
+    compare("conv 1x6x6 -> 2x2x2 (reference path)", NULL, 1, 2, 6, r);
+    compare("conv 1x5x5 -> 1x1x1 (reference path)", NULL, 1, 1, 5, r);
+    compare("C5 400 -> 120", NULL, S4_N * S4_H * S4_H, C5_N, 0, r);
+    compare("F6 120 -> 84", NULL, C5_N, F6_N, 0, r);
+    compare("output 84 -> 10", NULL, F6_N, OUT_N, 0, r);
+    compare("linear 43 -> 13", NULL, 43, 13, 0, r);
+    compare("linear 5 -> 3", NULL, 5, 3, 0, r);
+    gsl_rng_free(r);
+}
