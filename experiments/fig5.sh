@@ -6,12 +6,12 @@
 # Extra flags for both runs: FIG5_FLAGS.
 set -eu
 cd "$(dirname "$0")/.."
-if [ "${QUICK:-0}" = 1 ]; then size="--passes 2 --train-size 5000"; tag=quick-; else size=""; tag=""; fi
+if [ "${QUICK:-0}" = 1 ]; then size="--passes 2 --train-size 5000"; else size=""; fi
 flags="--seed 1 $size ${FIG5_FLAGS:-}"
 # shellcheck disable=SC2086
-map=$(experiments/train-run.sh "${tag}fig5-map" --loss map $flags)
+map=$(experiments/train-run.sh --loss map $flags)
 # shellcheck disable=SC2086
-mse=$(experiments/train-run.sh "${tag}fig5-mse" --loss mse $flags)
+mse=$(experiments/train-run.sh --loss mse $flags)
 out=figures/fig5.dat
 tmp=$out.tmp-$$
 {

@@ -1,33 +1,32 @@
 #!/bin/sh
-# train-run.sh NAME [TRAIN FLAGS...]: trains build/runs/NAME.bin with its log
-# build/runs/NAME.log.tsv, or reuses them when both exist and the log was written with the
-# same settings and the same binary; resumes from NAME.bin.ckpt when one is there with the
-# same settings. Prints the path of the log.
+# train-run.sh [TRAIN FLAGS...]: one training run, shared by every experiment. The run is
+# named by a hash of the settings line `lenet98 train --settings` prints for the flags (so
+# the same training asked for by two figures, in any flag order, is trained once) and lives
+# in build/runs/HASH.{bin,log.tsv,ckpt,out,err,settings}. A finished run is reused, an
+# interrupted one resumed from its checkpoint; FORCE=1 retrains. Prints the log's path.
+# Environment: DATA (default data), LENET98 (default build/lenet98), RUNS_DIR, FORCE.
 set -eu
-name=$1; shift
 L=${LENET98:-build/lenet98}
 runs=${RUNS_DIR:-build/runs}
+data=${DATA:-data}
+settings=$("$L" train --settings "$@")
+key=$(printf '%s data=%s\n' "$settings" "$data" | sha256sum | cut -c1-16)
 mkdir -p "$runs"
-model=$runs/$name.bin log=$runs/$name.log.tsv stamp=$runs/$name.flags
-flags="$* --data ${DATA:-data}"
-if [ -f "$model" ] && [ -f "$log" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$flags" ] &&
-   [ "$model" -nt "$L" ]; then
-    echo "$name: up to date ($model)" >&2
-    echo "$log"; exit 0
+base=$runs/$key
+if [ "${FORCE:-0}" != 1 ] && [ -f "$base.bin" ] && [ -f "$base.log.tsv" ]; then
+    echo "train-run: reusing $base ($settings)" >&2
+    echo "$base.log.tsv"; exit 0
 fi
-rm -f "$model" "$stamp"
-resume=
-[ -f "$model.ckpt" ] && resume="--resume $model.ckpt"
-echo "$name: $L train $flags -o $model" >&2
-# shellcheck disable=SC2086
-if ! "$L" train "$@" --data "${DATA:-data}" -o "$model" --log "$log" $resume > "$runs/$name.out" 2> "$runs/$name.err"; then
-    if [ -n "$resume" ]; then  # a checkpoint of other settings: start afresh
-        rm -f "$model.ckpt"
-        "$L" train "$@" --data "${DATA:-data}" -o "$model" --log "$log" > "$runs/$name.out" 2> "$runs/$name.err" ||
-            { cat "$runs/$name.err" >&2; exit 1; }
-    else
-        cat "$runs/$name.err" >&2; exit 1
-    fi
+[ "${FORCE:-0}" = 1 ] && rm -f "$base.ckpt"
+rm -f "$base.bin"
+printf '%s data=%s\n' "$settings" "$data" > "$base.settings"
+resume=""
+[ -f "$base.ckpt" ] && resume="--resume $base.ckpt"
+echo "train-run: $L train $* -o $base.bin $resume" >&2
+# shellcheck disable=SC2086 # resume is empty or two words
+if ! "$L" train "$@" --data "$data" -o "$base.bin" --log "$base.log.tsv" $resume \
+        > "$base.out" 2> "$base.err"; then
+    cat "$base.err" >&2
+    exit 1
 fi
-echo "$flags" > "$stamp"
-echo "$log"
+echo "$base.log.tsv"

@@ -6,7 +6,7 @@
 # 1 pass over 5,000). The mu = 0.5 row is our resolution (the default of lenet98 train).
 set -eu
 cd "$(dirname "$0")/.."
-if [ "${QUICK:-0}" = 1 ]; then size="--passes 1 --train-size 5000"; tag=quick-; else size="--passes 2"; tag=""; fi
+if [ "${QUICK:-0}" = 1 ]; then size="--passes 1 --train-size 5000"; else size="--passes 2"; fi
 out=figures/trap.tsv
 tmp=$out.tmp-$$
 {
@@ -18,7 +18,7 @@ tmp=$out.tmp-$$
     for run in "literal:--mu 0.02" "mu0.1:--mu 0.1" "mu0.2:--mu 0.2" "sqrt-init:--mu 0.02 --init sqrt" "resolution:--mu 0.5"; do
         name=${run%%:*}; flags=${run#*:}
         # shellcheck disable=SC2086
-        log=$(experiments/train-run.sh "${tag}trap-$name" --seed 1 --loss map $size $flags)
+        log=$(experiments/train-run.sh --seed 1 --loss map $size $flags)
         grep -v '^#' "$log" | tail -n +2 | awk -F'\t' -v n="$name" -v f="$flags" \
             '{print n "\t" f "\t" $1 "\t" $3 "\t" $4 "\t" $5 "\t" $6 "\t" $8}'
     done

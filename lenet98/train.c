@@ -328,7 +328,7 @@ static void usage(void) {
         "seed (the same order every pass, as the paper's 'constant random order'); before each\n"
         "pass h_kk is estimated on --hessian-samples patterns drawn from the seed and held\n"
         "fixed; eps_k = eta / (mu + h_kk); eta by pass 0.0005 (1-2), 0.0002 (3-5), 0.0001\n"
-        "(6-8), 0.00005 (9-12), 0.00001 (13 on). Defaults are the paper's.\n\n"
+        "(6-8), 0.00005 (9-12), 0.00001 (13 on). Defaults are the paper's, but for mu.\n\n"
         "  --data DIR             MNIST directory (default data)\n"
         "  --passes N             passes over the training patterns (default 20)\n"
         "  --train-size N         train on the first N patterns of the training file\n"
@@ -336,7 +336,8 @@ static void usage(void) {
         "  --seed S               initialisation, order and h_kk samples (default 1)\n"
         "  --loss map|mse         Eq. 9 (default) or Eq. 8\n"
         "  --j X                  the constant j of Eq. 9 (default 1)\n"
-        "  --mu X                 Eq. 21 (default 0.02)\n"
+        "  --mu X                 Eq. 21 (default 0.5; the paper's 0.02 diverges from the\n"
+        "                         paper's init, see README 'Choices and deviations')\n"
         "  --eta-scale X          multiply every eta of the schedule by X (default 1)\n"
         "  --hessian-samples N    patterns per h_kk estimate (default 500)\n"
         "  --hessian-every N      also re-estimate h_kk every N patterns within a pass\n"
@@ -356,6 +357,7 @@ static void usage(void) {
         "  --distort-shear X      horizontal shear x += h y, h in +-X (default %g)\n"
         "  -o MODEL               the trained model; MODEL.ckpt is the checkpoint\n"
         "  --log FILE.tsv         one row per pass (default MODEL.log.tsv)\n"
+        "  --settings             print the settings line these options give, and exit\n"
         "  --resume CKPT          continue from a checkpoint (same options as the run that\n"
         "                         wrote it); ends with the same bytes as an uninterrupted run\n\n"
         "Per pass, stdout gets one row: pass, eta, eps_k min/median/max, on-the-fly training\n"
@@ -375,6 +377,7 @@ int cmd_train(int argc, char **argv) {
         {"arch", required_argument, 0, 'a'},   {"init", required_argument, 0, 'i'},
         {"output", required_argument, 0, 'o'}, {"log", required_argument, 0, 'l'},
         {"resume", required_argument, 0, 'r'}, {"help", no_argument, 0, 'h'},
+        {"settings", no_argument, 0, 'G'},
         {"distort", no_argument, 0, 'D'},
         {"distort-translate", required_argument, 0, 'T'},
         {"distort-scale", required_argument, 0, 'S'},
@@ -383,12 +386,13 @@ int cmd_train(int argc, char **argv) {
         {0, 0, 0, 0}};
     train_opts o = {"data", NULL, NULL, NULL, 20, 60000, 1, SDLM_HESSIAN_SAMPLES, 0, LOSS_MAP,
                     1.0, SDLM_MU, 1.0, LENET_ARCH_LENET5, LENET_INIT_PAPER, 0, 0, DISTORT_DEFAULT};
-    int c, loss_given = 0, ranges_given = 0;
+    int c, loss_given = 0, ranges_given = 0, print_settings = 0;
     const char *C = "train";
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'h': usage(); return 0;
+        case 'G': print_settings = 1; break;
         case 'd': o.data = optarg; break;
         case 'P': if (cli_long("--passes", optarg, 1, 1000, &o.passes)) return EXIT_USAGE; break;
         case 'n': if (cli_long("--train-size", optarg, 1, 60000, &o.train_size)) return EXIT_USAGE; break;
@@ -428,7 +432,7 @@ int cmd_train(int argc, char **argv) {
         }
     }
     if (optind < argc) return cli_usage_error(C, "unexpected argument '%s'", argv[optind]);
-    if (!o.out) return cli_usage_error(C, "-o MODEL is required");
+    if (!o.out && !print_settings) return cli_usage_error(C, "-o MODEL is required");
     if (ranges_given && !o.distort)
         return cli_usage_error(C, "--distort-translate/scale/squeeze/shear need --distort");
     if (o.arch.out == LENET_OUT_RBF && o.loss == LOSS_SOFTMAX)
@@ -444,6 +448,10 @@ int cmd_train(int argc, char **argv) {
 
     char err[1024], settings[1024], ckpt[4200], logpath[4200];
     settings_line(settings, sizeof settings, &o);
+    if (print_settings) {
+        puts(settings);
+        return 0;
+    }
     snprintf(ckpt, sizeof ckpt, "%s.ckpt", o.out);
     snprintf(logpath, sizeof logpath, "%s", o.log ? o.log : "");
     if (!o.log) snprintf(logpath, sizeof logpath, "%s.log.tsv", o.out);
