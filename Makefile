@@ -86,7 +86,7 @@ $(B)/test-float: $(TESTSRC:tests/%.c=$(B)/tobj/%.o) $(B)/liblenet98.a
 $(B)/test-double: $(TESTSRC:tests/%.c=$(B)/tobjd/%.o) $(B)/liblenet98d.a
 	$(CC) $(CFLAGS) $(OMP) -o $@ $^ $(LDLIBS)
 
-test: deps $(B)/test-double $(B)/test-float $(B)/lenet98
+test: deps $(B)/test-double $(B)/test-float $(B)/lenet98 $(B)/stats
 	@tests/run.sh $(B)
 
 sanitize: deps

@@ -1,7 +1,8 @@
 #!/bin/sh
 # modern.sh BUILD: issue 4 from the command line: the SGD optimiser (flags, settings line,
-# determinism, exact resume with the velocity in the checkpoint). Tiny IDX sets made here;
-# no MNIST. Ends with "N passed, N failed".
+# determinism, exact resume with the velocity in the checkpoint), the stats helper, and the
+# optional check of the forward pass against PyTorch (skipped, with a message, when no python3
+# with torch is found). Tiny IDX sets made here; no MNIST. Ends with "N passed, N failed".
 B=${1:-build}
 L=$B/lenet98
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
@@ -13,7 +14,7 @@ expect() { # CODE DESCRIPTION COMMAND...
     "$@" >"$T/out" 2>"$T/err"; rc=$?
     if [ "$rc" -eq "$code" ]; then ok; else bad "$what: exit $rc, expected $code ($(head -c 300 "$T/err"))"; fi
 }
-echo "# modern (SGD, resume)"
+echo "# modern (SGD, resume, torch check)"
 
 # 20 images: a horizontal bar whose height gives the label (as in cli.sh)
 mkidx() { # DIR PREFIX
@@ -71,5 +72,39 @@ expect 0 "sdlm resume" $TR --eta-scale 0.1 -o "$T/q.bin" --resume "$T/q.bin.ckpt
 cmp -s "$T/l1.bin" "$T/q.bin" && ok || bad "sdlm resumed mid-pass ends with the same bytes"
 expect 1 "resume an sgd checkpoint as sdlm is refused" $TR --eta-scale 0.1 -o "$T/q.bin" --resume "$T/r.bin.ckpt"
 
+# the stats helper (GSL): mean and sample standard deviation
+if [ -x "$B/stats" ]; then
+    printf '1\n2\n3\n4\n' | "$B/stats" > "$T/out"
+    grep -Eq '^4	2\.5000	1\.2910$' "$T/out" && ok || bad "stats of 1 2 3 4: n 4, mean 2.5, sd 1.2910 ($(cat "$T/out"))"
+else
+    bad "$B/stats not built"
+fi
+
+# the forward pass against PyTorch: any python3 on the PATH, else Debian's
+PY=
+for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import torch, numpy' 2>/dev/null; then PY=$p; break; fi
+done
+if [ -z "$PY" ]; then
+    echo "SKIP modern: torch check: no python3 with torch and numpy (Debian: python3-torch)"
+else
+    # 50 pseudo-random grey images (not just 0/255), so every pixel value path is exercised
+    "$PY" - "$T/d" <<'EOF'
+import sys, numpy as np
+r = np.random.RandomState(1)
+img = (r.rand(50, 28, 28) ** 3 * 256).astype(np.uint8)
+open(sys.argv[1] + "/t10k-images-idx3-ubyte", "wb").write(bytes([0, 0, 8, 3, 0, 0, 0, 50, 0, 0, 0, 28, 0, 0, 0, 28]) + img.tobytes())
+open(sys.argv[1] + "/t10k-labels-idx1-ubyte", "wb").write(bytes([0, 0, 8, 1, 0, 0, 0, 50]) + bytes(r.randint(0, 10, 50).tolist()))
+EOF
+    expect 0 "init modern" "$L" init --arch modern --seed 3 -o "$T/i.bin"
+    for mdl in i m1 l1 s; do
+        expect 0 "torch check of $mdl.bin" "$PY" experiments/torch_check.py --model "$T/$mdl.bin" --data "$T/d" --lenet98 "$L"
+        grep -q '^PASS torch_check' "$T/out" && ok || bad "torch agrees on $mdl.bin: $(cat "$T/out" "$T/err")"
+    done
+    for a in "pool=subsample,c3=full,out=linear,squash=tanh,input=paper" "pool=max,c3=table,out=rbf,squash=scaled,input=unit"; do
+        expect 0 "init $a" "$L" init --arch "$a" --seed 4 -o "$T/a.bin"
+        expect 0 "torch check of $a" "$PY" experiments/torch_check.py --model "$T/a.bin" --data "$T/d" --lenet98 "$L"
+    done
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
