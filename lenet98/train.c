@@ -365,7 +365,7 @@ static void usage(void) {
         "  --arch A               lenet5 (default), modern, or a tag (see model.h)\n"
         "  --init paper|torch     initialisation (default: torch for modern, else paper)\n"
         "  --optimizer sdlm|sgd   (default: sgd for modern, else sdlm)\n"
-        "  --lr X                 SGD: the rate of pass 1 (default 0.01)\n"
+        "  --lr X                 SGD: the rate of pass 1 (default 0.1)\n"
         "  --momentum X           SGD: momentum (default 0.9)\n"
         "  --batch N              SGD: patterns per step (default 64)\n"
         "  --schedule const|cosine  SGD: the rate by pass (default cosine)\n"
@@ -395,7 +395,7 @@ int cmd_train(int argc, char **argv) {
         {0, 0, 0, 0}};
     train_opts o = {"data", NULL, NULL, NULL, 20, 60000, 1, SDLM_HESSIAN_SAMPLES, LOSS_MAP,
                     1.0, SDLM_MU, 1.0, LENET_ARCH_LENET5, LENET_INIT_PAPER, 0,
-                    OPT_SDLM, 0.01, 0.9, 64, SCHED_COSINE};
+                    OPT_SDLM, 0.1, 0.9, 64, SCHED_COSINE};
     int c, loss_given = 0, opt_given = 0, sgd_given = 0, sdlm_given = 0;
     const char *C = "train";
     optind = 1;
