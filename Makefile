@@ -43,6 +43,8 @@ help:
 	@echo "make bench      training and inference speed, one core"
 	@echo "make reproduce  retrain and regenerate figures/ (QUICK=1: small version)"
 	@echo "make figures    redraw figures/ from the committed .dat files"
+	@echo "make modern     1998 net and modern variant side by side (figures/modern.*)"
+	@echo "make ablation   from 1998 to modern one change at a time (figures/ablation.*)"
 
 deps:
 	@lenet98/deps.sh
@@ -99,3 +101,15 @@ clean:
 	rm -rf build
 
 -include $(wildcard $(B)/obj/*.d $(B)/objd/*.d $(B)/tobj/*.d $(B)/tobjd/*.d $(B)/*.d)
+
+# ---- issue 4: the modern variant side by side, and the ablation (experiments/modern.md) ----
+# QUICK=1: 2 passes over 5,000 patterns, 1 seed, figures into build/figures-quick; SEEDS=N
+# seeds per ablation step (default 3); SDLM_FLAGS: extra flags for every SDLM run. Each
+# training run is a make rule: `make -j2 ablation` (or plain `make ablation`: 2 jobs) keeps
+# both cores busy, and finished runs are reused. ablation reuses modern's two runs.
+.PHONY: modern ablation
+modern: $(B)/lenet98
+	+QUICK="$(QUICK)" SDLM_FLAGS="$(SDLM_FLAGS)" LENET98=$(B)/lenet98 experiments/modern.sh
+ablation: modern $(B)/stats
+	+QUICK="$(QUICK)" SEEDS="$(SEEDS)" SDLM_FLAGS="$(SDLM_FLAGS)" LENET98=$(B)/lenet98 \
+	    STATS=$(B)/stats experiments/ablation.sh
