@@ -131,7 +131,7 @@ static int log_append(train_state *st, const char *row) {
     return 0;
 }
 
-/* ---- checkpoints: CKPT_MAGIC, u32 version, settings, state, rng, eps, model, CRC-32 ----- */
+/* ---- checkpoints: magic, u64 version, settings, state, rng, eps, velocity, model, CRC -- */
 
 typedef struct {
     unsigned char *b;
