@@ -104,12 +104,14 @@ clean:
 
 # ---- issue 4: the modern variant side by side, and the ablation (experiments/modern.md) ----
 # QUICK=1: 2 passes over 5,000 patterns, 1 seed, figures into build/figures-quick; SEEDS=N
-# seeds per ablation step (default 3); SDLM_FLAGS: extra flags for every SDLM run. Each
-# training run is a make rule: `make -j2 ablation` (or plain `make ablation`: 2 jobs) keeps
-# both cores busy, and finished runs are reused. ablation reuses modern's two runs.
+# seeds per ablation step (default 3); SINGLE=1 adds each change alone; SDLM_FLAGS: extra
+# flags for every SDLM run. Each training run is a make rule: `make -j2 ablation` (or plain
+# `make ablation`: 2 jobs) keeps both cores busy; finished runs are reused; ablation reuses
+# modern's two runs.
+ISSUE4ENV = QUICK="$(QUICK)" SEEDS="$(SEEDS)" SINGLE="$(SINGLE)" SDLM_FLAGS="$(SDLM_FLAGS)" \
+            LENET98=$(B)/lenet98 STATS=$(B)/stats
 .PHONY: modern ablation
 modern: $(B)/lenet98
-	+QUICK="$(QUICK)" SDLM_FLAGS="$(SDLM_FLAGS)" LENET98=$(B)/lenet98 experiments/modern.sh
+	+$(ISSUE4ENV) experiments/modern.sh
 ablation: modern $(B)/stats
-	+QUICK="$(QUICK)" SEEDS="$(SEEDS)" SDLM_FLAGS="$(SDLM_FLAGS)" LENET98=$(B)/lenet98 \
-	    STATS=$(B)/stats experiments/ablation.sh
+	+$(ISSUE4ENV) experiments/ablation.sh

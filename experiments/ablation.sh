@@ -10,6 +10,10 @@
 #   d-full   (d) C3 Table I -> full connection
 #   e-tanh   (e) scaled tanh + input -0.1/1.175 -> plain tanh + input [0,1]
 #   modern   (f) +-2.4/F_i init -> PyTorch's default init: this is --arch modern
+# SINGLE=1 adds each change alone from the 1998 net (the table only, not the figure):
+#   only-b   SDLM -> per-pattern SGD, batch 1, no momentum, lr 0.001 constant (the rate the
+#            spec sheet measured to learn; not swept), RBF output + MAP kept
+#   only-c, only-d, only-e, only-f as (c)..(f) alone, with SDLM; (a) alone is a-linear.
 # Each for SEEDS seeds (default 3; seed s = 1..SEEDS, the same seeds for every step),
 # 20 passes over 60,000 patterns (QUICK=1: 2 passes over 5,000, 1 seed). One make rule per
 # run (runs.sh), so `make -j2 ablation` keeps both cores busy; finished runs are reused, and
@@ -32,11 +36,19 @@ c-max|pool=max,c3=table,out=linear,squash=scaled,input=paper|--optimizer sgd|(c)
 d-full|pool=max,c3=full,out=linear,squash=scaled,input=paper|--optimizer sgd|(d) C3 Table I -> full
 e-tanh|pool=max,c3=full,out=linear,squash=tanh,input=unit|--optimizer sgd --init paper|(e) scaled tanh, -0.1/1.175 -> tanh, [0,1]
 modern|modern||(f) +-2.4/F_i -> PyTorch init = modern"
+if [ "${SINGLE:-0}" = 1 ]; then
+    STEPS="$STEPS
+only-b|lenet5|--optimizer sgd --batch 1 --momentum 0 --lr 0.001 --schedule const|alone: (b) SDLM -> SGD batch 1, lr 0.001
+only-c|pool=max,c3=table,out=rbf,squash=scaled,input=paper|SDLM|alone: (c) max-pool
+only-d|pool=subsample,c3=full,out=rbf,squash=scaled,input=paper|SDLM|alone: (d) full C3
+only-e|pool=subsample,c3=table,out=rbf,squash=tanh,input=unit|SDLM|alone: (e) tanh, [0,1]
+only-f|lenet5|SDLM --init torch|alone: (f) PyTorch init"
+fi
 
 MK=$R/ablation.mk
 : > "$MK"
 echo "$STEPS" | while IFS='|' read -r name arch flags what; do
-    [ "$flags" = SDLM ] && flags=$SDLM_FLAGS
+    case $flags in SDLM*) flags="$SDLM_FLAGS${flags#SDLM}" ;; esac
     s=1
     while [ "$s" -le "$SEEDS" ]; do
         if [ "$arch" = lenet5 ]; then run_rule "$MK" "$name-s$s" --seed "$s" $flags
@@ -73,7 +85,7 @@ echo "$STEPS" | while IFS='|' read -r name arch flags what; do
     fi
     by=$(echo $te | tr ' ' ',')
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$name" "$what" "$n" "$tm" "$tsd" "$rm_" "$rsd" "${by:--}" "$(log_settings "$name-s1" 2>/dev/null)" >> "$TSV"
-    printf '%s\t%s\t%s\t%s\n' "$i" "$name" "$tm" "$tsd" >> "$DAT"
+    case $name in only-*) ;; *) printf '%s\t%s\t%s\t%s\n' "$i" "$name" "$tm" "$tsd" >> "$DAT" ;; esac
     i=$((i + 1))
 done
 [ "$FIG" = figures ] || cp figures/ablation.gp "$FIG/"
