@@ -46,6 +46,8 @@ help:
 	@echo "make bench      training and inference speed, one core"
 	@echo "make reproduce  retrain and regenerate figures/ (QUICK=1: small version)"
 	@echo "make figures    redraw figures/ from the committed .dat files"
+	@echo "make modern     1998 net and modern variant side by side (figures/modern.*)"
+	@echo "make ablation   from 1998 to modern one change at a time (figures/ablation.*)"
 
 deps:
 	@lenet98/deps.sh
@@ -89,7 +91,7 @@ $(B)/test-float: $(TESTSRC:tests/%.c=$(B)/tobj/%.o) $(B)/liblenet98.a
 $(B)/test-double: $(TESTSRC:tests/%.c=$(B)/tobjd/%.o) $(B)/liblenet98d.a
 	$(CC) $(CFLAGS) $(OMP) -o $@ $^ $(LDLIBS)
 
-test: deps $(B)/test-double $(B)/test-float $(B)/lenet98
+test: deps $(B)/test-double $(B)/test-float $(B)/lenet98 $(B)/stats
 	@tests/run.sh $(B)
 
 sanitize: deps
@@ -161,3 +163,16 @@ fig-fig9: $(B)/lenet98
 fig-fig11 fig-fig12: fig-fig9 # one run of compare.sh draws all three
 report:
 	QUICK=$(QUICK) experiments/report.sh
+# ---- issue 4: the modern variant side by side, and the ablation (experiments/modern.md) ----
+# QUICK=1: 2 passes over 5,000 patterns, 1 seed, figures into build/figures-quick; SEEDS=N
+# seeds per ablation step (default 3); SINGLE=1 adds each change alone; SDLM_FLAGS: extra
+# flags for every SDLM run. Each training run is a make rule: `make -j2 ablation` (or plain
+# `make ablation`: 2 jobs) keeps both cores busy; finished runs are reused; ablation reuses
+# modern's two runs.
+ISSUE4ENV = QUICK="$(QUICK)" SEEDS="$(SEEDS)" SINGLE="$(SINGLE)" SDLM_FLAGS="$(SDLM_FLAGS)" \
+            LENET98=$(B)/lenet98 STATS=$(B)/stats
+.PHONY: modern ablation
+modern: $(B)/lenet98
+	+$(ISSUE4ENV) experiments/modern.sh
+ablation: modern $(B)/stats
+	+$(ISSUE4ENV) experiments/ablation.sh

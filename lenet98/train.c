@@ -1,7 +1,9 @@
 /* train.c: `lenet98 train`, the training driver (Sec. III-B, App. C). The loop is here, in
  * the open: initialise; then per pass: estimate h_kk on a sample (Eq. 23-27), fix
  * eps_k = eta / (mu + h_kk) (Eq. 21), one pattern at a time forward, score (the on-the-fly
- * error of Fig. 5), backward, update (Eq. 18); evaluate; log a row; checkpoint. */
+ * error of Fig. 5), backward, update (Eq. 18); evaluate; log a row; checkpoint.
+ * The other optimiser, mini-batch SGD with momentum (what a user of today picks; issue 4),
+ * is its own section below: same loop, the update every --batch patterns. */
 #include "afile.h"
 #include "cli.h"
 #include "distort.h"
@@ -18,7 +20,10 @@
 #include <unistd.h>
 
 #define CKPT_MAGIC "LENET98C"
-#define CKPT_VERSION 1u
+#define CKPT_VERSION 2u /* 2: + the SGD velocity */
+
+typedef enum { OPT_SDLM = 0, OPT_SGD = 1 } opt_kind;
+typedef enum { SCHED_CONST = 0, SCHED_COSINE = 1 } sched_kind;
 
 typedef struct {
     const char *data, *out, *log, *resume;
@@ -30,6 +35,11 @@ typedef struct {
     int init_given;
     int distort;       /* train on the 10 N patterns of Sec. III-C (distort.h) */
     distort_ranges dg; /* their ranges */
+    /* SGD (--optimizer sgd) */
+    opt_kind opt;
+    double lr, momentum;
+    long batch;
+    sched_kind schedule;
 } train_opts;
 
 /* Everything a checkpoint holds besides the model. */
@@ -59,16 +69,27 @@ static const char *loss_name(loss_kind k) {
     return k == LOSS_MSE ? "mse" : k == LOSS_MAP ? "map" : "softmax";
 }
 
-/* the settings that determine the result, one line; stored in checkpoints and log headers */
+/* the settings that determine the result, one line; stored in checkpoints and log headers.
+ * Only the optimiser's own settings appear (mu and eta_scale mean nothing to SGD). */
 static void settings_line(char *buf, size_t n, const train_opts *o) {
     char tag[128];
     lenet_arch_tag(&o->arch, tag, sizeof tag);
-    snprintf(buf, n,
-             "arch=%s init=%s loss=%s j=%g mu=%g eta_scale=%g passes=%ld train_size=%ld "
-             "hessian_samples=%ld hessian_every=%ld seed=%ld",
-             tag, o->init == LENET_INIT_PAPER ? "paper" : o->init == LENET_INIT_SQRT ? "sqrt" : "torch", loss_name(o->loss), o->j,
-             o->mu, o->eta_scale, o->passes, o->train_size, o->hessian_samples, o->hessian_every,
-             o->seed);
+    const char *init = o->init == LENET_INIT_PAPER ? "paper"
+                       : o->init == LENET_INIT_SQRT ? "sqrt"
+                                                    : "torch";
+    if (o->opt == OPT_SDLM)
+        snprintf(buf, n,
+                 "arch=%s init=%s loss=%s j=%g optimizer=sdlm mu=%g eta_scale=%g passes=%ld "
+                 "train_size=%ld hessian_samples=%ld hessian_every=%ld seed=%ld",
+                 tag, init, loss_name(o->loss), o->j, o->mu, o->eta_scale, o->passes,
+                 o->train_size, o->hessian_samples, o->hessian_every, o->seed);
+    else
+        snprintf(buf, n,
+                 "arch=%s init=%s loss=%s j=%g optimizer=sgd lr=%g momentum=%g batch=%ld "
+                 "schedule=%s passes=%ld train_size=%ld seed=%ld",
+                 tag, init, loss_name(o->loss), o->j, o->lr, o->momentum, o->batch,
+                 o->schedule == SCHED_CONST ? "const" : "cosine", o->passes, o->train_size,
+                 o->seed);
     /* only when on, so the settings (and checkpoints) of undistorted runs are unchanged */
     if (o->distort) {
         const size_t k = strlen(buf);
@@ -94,6 +115,35 @@ static void train_pattern(real *in, const mnist_set *tr, size_t i, long pass,
     lenet_code_input(in, copy, o->arch.input);
 }
 
+/* ======================================================================================
+ * Optimiser: mini-batch SGD with momentum, as torch.optim.SGD (dampening 0, no Nesterov,
+ * no weight decay): per batch of B patterns, g = (1/B) sum of the patterns' dE/dw (the
+ * last batch of a pass may be shorter and is averaged over its own size),
+ * v <- momentum v + g, w <- w - lr_p v. The rate lr_p of pass p = 1..P is constant, or
+ * cosine-annealed per pass (torch's CosineAnnealingLR with T_max = P, eta_min = 0, stepped
+ * once per pass): lr_p = lr (1 + cos(pi (p-1) / P)) / 2. The velocity v lives across passes
+ * and goes into the checkpoint. */
+
+static double sgd_rate(const train_opts *o, long pass) {
+    if (o->schedule == SCHED_CONST) return o->lr;
+    return o->lr * 0.5 * (1.0 + cos(M_PI * (double)(pass - 1) / (double)o->passes));
+}
+
+/* w (n), g (n), v (n): v = momentum v + g / count; w -= lr v; g = 0 */
+static void sgd_update(lenet_model *m, real *restrict v, long count, double lr,
+                       double momentum) {
+    real *restrict w = m->w.c1w, *restrict g = m->g.c1w;
+    const real inv = (real)(1.0 / (double)count), mom = (real)momentum, rate = (real)lr;
+    const size_t n = m->n;
+#pragma omp simd
+    for (size_t k = 0; k < n; k++) {
+        v[k] = mom * v[k] + inv * g[k];
+        w[k] -= rate * v[k];
+        g[k] = 0;
+    }
+}
+/* ====================================================================================== */
+
 static int log_append(train_state *st, const char *row) {
     const size_t k = strlen(row);
     if (st->log_len + k + 1 > st->log_cap) {
@@ -109,7 +159,7 @@ static int log_append(train_state *st, const char *row) {
     return 0;
 }
 
-/* ---- checkpoints: CKPT_MAGIC, u32 version, settings, state, rng, eps, model, CRC-32 ----- */
+/* ---- checkpoints: magic, u64 version, settings, state, rng, eps, velocity, model, CRC -- */
 
 typedef struct {
     unsigned char *b;
@@ -173,8 +223,8 @@ static double take_f64(rd_t *r) {
 }
 
 static int checkpoint_write(const char *path, const char *settings, const train_state *st,
-                            const gsl_rng *r, const real *eps, const lenet_model *m,
-                            uint64_t seed, char *err, size_t errn) {
+                            const gsl_rng *r, const real *eps, const real *vel,
+                            const lenet_model *m, uint64_t seed, char *err, size_t errn) {
     buf_t b = {0};
     put(&b, CKPT_MAGIC, 8);
     put_u64(&b, CKPT_VERSION);
@@ -189,8 +239,10 @@ static int checkpoint_write(const char *path, const char *settings, const train_
     put(&b, st->log ? st->log : "", st->log_len);
     put_u64(&b, gsl_rng_size(r));
     put(&b, gsl_rng_state(r), gsl_rng_size(r));
-    put_u64(&b, st->pos > 0 ? m->n : 0);
-    if (st->pos > 0) put(&b, eps, m->n * sizeof(real));
+    put_u64(&b, st->pos > 0 && eps ? m->n : 0);
+    if (st->pos > 0 && eps) put(&b, eps, m->n * sizeof(real));
+    put_u64(&b, vel ? m->n : 0);
+    if (vel) put(&b, vel, m->n * sizeof(real));
     const size_t mb = model_bytes(m);
     put_u64(&b, mb);
     if (!b.oom) {
@@ -216,9 +268,11 @@ static int checkpoint_write(const char *path, const char *settings, const train_
     return rc;
 }
 
-/* Reads a checkpoint written with the same settings. Returns the model, or NULL with err. */
+/* Reads a checkpoint written with the same settings. Returns the model, or NULL with err.
+ * *eps (SDLM step sizes) and *vel (SGD velocity, if the checkpoint has one) are malloc'd. */
 static lenet_model *checkpoint_read(const char *path, const char *settings, train_state *st,
-                                    gsl_rng *r, real **eps, char *err, size_t errn) {
+                                    gsl_rng *r, real **eps, real **vel, char *err,
+                                    size_t errn) {
     unsigned char *buf;
     size_t len;
     if (read_file(path, &buf, &len, 64u << 20, err, errn) != 0) return NULL;
@@ -255,6 +309,8 @@ static lenet_model *checkpoint_read(const char *path, const char *settings, trai
     const unsigned char *rst = take(&rd, rs);
     const uint64_t ne = take_u64(&rd);
     const unsigned char *ep = take(&rd, ne * sizeof(real));
+    const uint64_t nv = take_u64(&rd);
+    const unsigned char *vp = take(&rd, nv * sizeof(real));
     const uint64_t mb = take_u64(&rd);
     const unsigned char *mp = take(&rd, mb);
     if (rd.bad || rs != gsl_rng_size(r) || rd.left != 0) {
@@ -263,7 +319,7 @@ static lenet_model *checkpoint_read(const char *path, const char *settings, trai
     }
     m = model_decode(mp, mb, path, NULL, err, errn);
     if (!m) goto done;
-    if ((ne != 0 && ne != m->n) || (st->pos > 0) != (ne > 0)) {
+    if ((ne != 0 && ne != m->n) || (nv != 0 && nv != m->n) || (st->pos > 0 && !ne && !nv)) {
         snprintf(err, errn, "%s: malformed checkpoint", path);
         lenet_free(m);
         m = NULL;
@@ -273,34 +329,41 @@ static lenet_model *checkpoint_read(const char *path, const char *settings, trai
     free(st->log);
     st->log = malloc(ll + 1);
     *eps = malloc(m->n * sizeof(real));
+    *vel = nv ? malloc(m->n * sizeof(real)) : NULL;
     if (st->log) {
         memcpy(st->log, lg, ll);
         st->log[ll] = 0;
         st->log_len = ll;
         st->log_cap = ll + 1;
     }
-    if (!st->log || !*eps) {
+    if (!st->log || !*eps || (nv && !*vel)) {
         snprintf(err, errn, "%s: out of memory", path);
         lenet_free(m);
         m = NULL;
         goto done;
     }
     if (ne) memcpy(*eps, ep, ne * sizeof(real));
+    if (nv) memcpy(*vel, vp, nv * sizeof(real));
 done:
     free(buf);
     return m;
 }
 
 /* ---- the log: commented header + one row per finished pass, rewritten atomically ------ */
+#define LOG_COLUMNS                                                                     \
+    "pass\teta\teps_min\teps_median\teps_max\totf_train_err\ttrain_err\ttest_err\t"         \
+    "mean_loss\tseconds\ttrain_seconds\n"
+
 static int log_write(const char *path, const char *settings, const train_state *st, char *err,
                      size_t errn) {
     afile f;
     if (afile_open(&f, path, err, errn) != 0) return -1;
     fprintf(f.f, "# lenet98 train: %s\n# revision %s\n", settings, cli_revision());
     fprintf(f.f, "# otf_train_err: on-the-fly, each pattern scored before its own update "
-                 "(Fig. 5); train_err, test_err: the end-of-pass network; errors in percent\n");
-    fprintf(f.f, "pass\teta\teps_min\teps_median\teps_max\totf_train_err\ttrain_err\ttest_err\t"
-                 "mean_loss\tseconds\n");
+                 "(Fig. 5); train_err, test_err: the end-of-pass network; errors in percent; "
+                 "SGD: eta and eps_* are the pass's rate lr_p; train_seconds: the pass without "
+                 "the evaluation\n");
+    fprintf(f.f, "%s", LOG_COLUMNS);
     fputs(st->log ? st->log : "", f.f);
     return afile_commit(&f, err, errn);
 }
@@ -328,7 +391,10 @@ static void usage(void) {
         "seed (the same order every pass, as the paper's 'constant random order'); before each\n"
         "pass h_kk is estimated on --hessian-samples patterns drawn from the seed and held\n"
         "fixed; eps_k = eta / (mu + h_kk); eta by pass 0.0005 (1-2), 0.0002 (3-5), 0.0001\n"
-        "(6-8), 0.00005 (9-12), 0.00001 (13 on). Defaults are the paper's, but for mu.\n\n"
+        "(6-8), 0.00005 (9-12), 0.00001 (13 on). Defaults are the paper's, but for mu.\n"
+        "With --optimizer sgd (the default for --arch modern): mini-batch SGD with momentum\n"
+        "as torch.optim.SGD, the mean gradient of --batch patterns per step, the rate constant\n"
+        "or cosine-annealed per pass; the same fixed order of patterns.\n\n"
         "  --data DIR             MNIST directory (default data)\n"
         "  --passes N             passes over the training patterns (default 20)\n"
         "  --train-size N         train on the first N patterns of the training file\n"
@@ -355,14 +421,20 @@ static void usage(void) {
         "  --distort-scale X      scale in 1 +- X (default %g)\n"
         "  --distort-squeeze X    width times q, height over q, q in 1 +- X (default %g)\n"
         "  --distort-shear X      horizontal shear x += h y, h in +-X (default %g)\n"
+        "  --optimizer sdlm|sgd   (default: sgd for modern, else sdlm)\n"
+        "  --lr X                 SGD: the rate of pass 1 (default 0.1)\n"
+        "  --momentum X           SGD: momentum (default 0.9)\n"
+        "  --batch N              SGD: patterns per step (default 64)\n"
+        "  --schedule const|cosine  SGD: the rate by pass (default cosine)\n"
         "  -o MODEL               the trained model; MODEL.ckpt is the checkpoint\n"
         "  --log FILE.tsv         one row per pass (default MODEL.log.tsv)\n"
         "  --settings             print the settings line these options give, and exit\n"
         "  --resume CKPT          continue from a checkpoint (same options as the run that\n"
         "                         wrote it); ends with the same bytes as an uninterrupted run\n\n"
         "Per pass, stdout gets one row: pass, eta, eps_k min/median/max, on-the-fly training\n"
-        "error, end-of-pass training and test error (%%), mean loss, seconds. Ctrl-C finishes\n"
-        "the current pattern, writes the checkpoint and exits 130.\n",
+        "error, end-of-pass training and test error (%%), mean loss, seconds (the whole pass)\n"
+        "and train_seconds (without the evaluation). Ctrl-C finishes the current pattern\n"
+        "(SGD: the current batch), writes the checkpoint and exits 130.\n",
         DISTORT_TRANSLATE, DISTORT_SCALE, DISTORT_SQUEEZE, DISTORT_SHEAR);
 }
 
@@ -383,10 +455,15 @@ int cmd_train(int argc, char **argv) {
         {"distort-scale", required_argument, 0, 'S'},
         {"distort-squeeze", required_argument, 0, 'Q'},
         {"distort-shear", required_argument, 0, 'R'},
+        {"optimizer", required_argument, 0, 'O'}, {"lr", required_argument, 0, 'y'},
+        {"momentum", required_argument, 0, 'M'}, {"batch", required_argument, 0, 'B'},
+        {"schedule", required_argument, 0, 'C'},
         {0, 0, 0, 0}};
     train_opts o = {"data", NULL, NULL, NULL, 20, 60000, 1, SDLM_HESSIAN_SAMPLES, 0, LOSS_MAP,
-                    1.0, SDLM_MU, 1.0, LENET_ARCH_LENET5, LENET_INIT_PAPER, 0, 0, DISTORT_DEFAULT};
+                    1.0, SDLM_MU, 1.0, LENET_ARCH_LENET5, LENET_INIT_PAPER, 0,
+                    0, DISTORT_DEFAULT, OPT_SDLM, 0.1, 0.9, 64, SCHED_COSINE};
     int c, loss_given = 0, ranges_given = 0, print_settings = 0;
+    int opt_given = 0, sgd_given = 0, sdlm_given = 0;
     const char *C = "train";
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -397,11 +474,11 @@ int cmd_train(int argc, char **argv) {
         case 'P': if (cli_long("--passes", optarg, 1, 1000, &o.passes)) return EXIT_USAGE; break;
         case 'n': if (cli_long("--train-size", optarg, 1, 60000, &o.train_size)) return EXIT_USAGE; break;
         case 's': if (cli_long("--seed", optarg, 0, 4294967295L, &o.seed)) return EXIT_USAGE; break;
-        case 'E': if (cli_long("--hessian-every", optarg, 0, 60000, &o.hessian_every)) return EXIT_USAGE; break;
-        case 'H': if (cli_long("--hessian-samples", optarg, 1, 60000, &o.hessian_samples)) return EXIT_USAGE; break;
+        case 'E': sdlm_given = 1; if (cli_long("--hessian-every", optarg, 0, 60000, &o.hessian_every)) return EXIT_USAGE; break;
+        case 'H': sdlm_given = 1; if (cli_long("--hessian-samples", optarg, 1, 60000, &o.hessian_samples)) return EXIT_USAGE; break;
         case 'j': if (cli_double("--j", optarg, -100, 1000, &o.j)) return EXIT_USAGE; break;
-        case 'u': if (cli_double("--mu", optarg, 1e-9, 1e6, &o.mu)) return EXIT_USAGE; break;
-        case 'e': if (cli_double("--eta-scale", optarg, 1e-6, 1e6, &o.eta_scale)) return EXIT_USAGE; break;
+        case 'u': sdlm_given = 1; if (cli_double("--mu", optarg, 1e-9, 1e6, &o.mu)) return EXIT_USAGE; break;
+        case 'e': sdlm_given = 1; if (cli_double("--eta-scale", optarg, 1e-6, 1e6, &o.eta_scale)) return EXIT_USAGE; break;
         case 'L':
             loss_given = 1;
             if (strcmp(optarg, "map") == 0) o.loss = LOSS_MAP;
@@ -419,6 +496,21 @@ int cmd_train(int argc, char **argv) {
             else if (strcmp(optarg, "sqrt") == 0) o.init = LENET_INIT_SQRT;
             else return cli_usage_error(C, "--init: '%s' is not paper, sqrt or torch", optarg);
             o.init_given = 1;
+            break;
+        case 'O':
+            if (strcmp(optarg, "sdlm") == 0) o.opt = OPT_SDLM;
+            else if (strcmp(optarg, "sgd") == 0) o.opt = OPT_SGD;
+            else return cli_usage_error(C, "--optimizer: '%s' is not sdlm or sgd", optarg);
+            opt_given = 1;
+            break;
+        case 'y': sgd_given = 1; if (cli_double("--lr", optarg, 1e-9, 100, &o.lr)) return EXIT_USAGE; break;
+        case 'M': sgd_given = 1; if (cli_double("--momentum", optarg, 0, 0.999999, &o.momentum)) return EXIT_USAGE; break;
+        case 'B': sgd_given = 1; if (cli_long("--batch", optarg, 1, 60000, &o.batch)) return EXIT_USAGE; break;
+        case 'C':
+            sgd_given = 1;
+            if (strcmp(optarg, "const") == 0) o.schedule = SCHED_CONST;
+            else if (strcmp(optarg, "cosine") == 0) o.schedule = SCHED_COSINE;
+            else return cli_usage_error(C, "--schedule: '%s' is not const or cosine", optarg);
             break;
         case 'o': o.out = optarg; break;
         case 'l': o.log = optarg; break;
@@ -444,6 +536,13 @@ int cmd_train(int argc, char **argv) {
         o.loss = LOSS_SOFTMAX;
     }
     if (!o.init_given && lenet_arch_equal(&o.arch, &LENET_ARCH_MODERN)) o.init = LENET_INIT_TORCH;
+    if (!opt_given && lenet_arch_equal(&o.arch, &LENET_ARCH_MODERN)) o.opt = OPT_SGD;
+    if (sgd_given && o.opt != OPT_SGD)
+        return cli_usage_error(C, "--lr, --momentum, --batch and --schedule are for "
+                                  "--optimizer sgd");
+    if (sdlm_given && o.opt != OPT_SDLM)
+        return cli_usage_error(C, "--mu, --eta-scale and --hessian-samples are for "
+                                  "--optimizer sdlm");
     if (o.hessian_samples > o.train_size) o.hessian_samples = o.train_size;
 
     char err[1024], settings[1024], ckpt[4200], logpath[4200];
@@ -477,7 +576,7 @@ int cmd_train(int argc, char **argv) {
     gsl_rng_set(r, (unsigned long)o.seed);
     train_state st = {1, 0, 0, 0, 0, NULL, 0, 0};
     lenet_model *m = NULL;
-    real *eps = NULL;
+    real *eps = NULL, *vel = NULL; /* SDLM step sizes; SGD velocity */
     lenet_acts *a = lenet_acts_alloc();
     size_t *order = malloc(sizeof(size_t) * (size_t)N);
     size_t *sample = malloc(sizeof(size_t) * (size_t)o.hessian_samples);
@@ -491,9 +590,14 @@ int cmd_train(int argc, char **argv) {
     for (long i = 0; i < N; i++) order[i] = (size_t)i;
     gsl_ran_shuffle(r, order, (size_t)N, sizeof(size_t));
     if (o.resume) {
-        m = checkpoint_read(o.resume, settings, &st, r, &eps, err, sizeof err);
+        m = checkpoint_read(o.resume, settings, &st, r, &eps, &vel, err, sizeof err);
         if (!m) {
             fprintf(stderr, "lenet98 train: %s\n", err);
+            rc = 1;
+            goto out;
+        }
+        if ((o.opt == OPT_SGD) != (vel != NULL)) {
+            fprintf(stderr, "lenet98 train: %s: malformed checkpoint\n", o.resume);
             rc = 1;
             goto out;
         }
@@ -501,7 +605,8 @@ int cmd_train(int argc, char **argv) {
     } else {
         m = lenet_alloc(&o.arch);
         eps = m ? malloc(m->n * sizeof(real)) : NULL;
-        if (!m || !eps) {
+        vel = m && o.opt == OPT_SGD ? calloc(m->n, sizeof(real)) : NULL;
+        if (!m || !eps || (o.opt == OPT_SGD && !vel)) {
             fprintf(stderr, "lenet98 train: out of memory\n");
             rc = 1;
             goto out;
@@ -511,8 +616,7 @@ int cmd_train(int argc, char **argv) {
     lenet_zero_grad(m);
 
     printf("# lenet98 train: %s\n# revision %s\n", settings, cli_revision());
-    printf("pass\teta\teps_min\teps_median\teps_max\totf_train_err\ttrain_err\ttest_err\t"
-           "mean_loss\tseconds\n");
+    printf("%s", LOG_COLUMNS);
     if (st.log) fputs(st.log, stdout);
     fflush(stdout);
     struct sigaction sa;
@@ -524,25 +628,32 @@ int cmd_train(int argc, char **argv) {
     const char *fault = getenv("LENET98_FAULT_NAN"); /* test-only: "PASS,PATTERN" */
     long fault_pass = -1, fault_pos = -1;
     if (fault && sscanf(fault, "%ld,%ld", &fault_pass, &fault_pos) != 2) fault_pass = -1;
+    const char *stop = getenv("LENET98_STOP_AT"); /* test-only: Ctrl-C at "PASS,PATTERN" */
+    long stop_pass = -1, stop_pos = -1;
+    if (stop && sscanf(stop, "%ld,%ld", &stop_pass, &stop_pos) != 2) stop_pass = -1;
 
     for (; st.pass <= o.passes; st.pass++, st.pos = 0) {
-        const double eta = sdlm_eta((int)st.pass) * o.eta_scale;
+        const double eta = o.opt == OPT_SDLM ? sdlm_eta((int)st.pass) * o.eta_scale
+                                             : sgd_rate(&o, st.pass);
         double t0 = now();
-        if (st.pos == 0) {
+        if (st.pos == 0 && o.opt == OPT_SDLM) {
             /* App. C: h_kk on a sample, fixed for the pass */
             estimate_eps(eps, m, a, &tr, order, N, sample, &o, r, eta, st.pass);
+        }
+        if (st.pos == 0) {
             st.otf_errors = 0;
             st.loss_sum = 0;
             st.seconds = 0;
         }
-        double emin, emed, emax;
-        sdlm_eps_summary(eps, m->n, &emin, &emed, &emax);
+        double emin = eta, emed = eta, emax = eta;
+        if (o.opt == OPT_SDLM) sdlm_eps_summary(eps, m->n, &emin, &emed, &emax);
         for (; st.pos < N; st.pos++) {
             const size_t p = order[st.pos];
             real dy[OUT_N], ddy[OUT_N];
             if (o.hessian_every && st.pos > 0 && st.pos % o.hessian_every == 0)
                 estimate_eps(eps, m, a, &tr, order, N, sample, &o, r, eta, st.pass);
             if (st.pass == fault_pass && st.pos == fault_pos) m->w.f6w[0] = (real)NAN;
+            if (st.pass == stop_pass && st.pos == stop_pos) interrupted = 1;
             train_pattern(a->x.in, &tr, p, st.pass, &o);
             lenet_forward(m, a);
             const double e = loss_eval(o.loss, dy, ddy, a->x.out, tr.labels[p], o.j);
@@ -557,12 +668,17 @@ int cmd_train(int argc, char **argv) {
             }
             st.loss_sum += e;
             lenet_backward(m, a, dy);
-            sdlm_update(m, eps);
-            if (interrupted) {
+            /* the update: every pattern (SDLM), or at the end of each batch (SGD) */
+            int stepped = 1;
+            if (o.opt == OPT_SDLM)
+                sdlm_update(m, eps);
+            else if ((stepped = (st.pos + 1) % o.batch == 0 || st.pos + 1 == N))
+                sgd_update(m, vel, st.pos % o.batch + 1, eta, o.momentum);
+            if (interrupted && stepped) {
                 st.pos++;
                 st.seconds += now() - t0;
-                if (checkpoint_write(ckpt, settings, &st, r, eps, m, (uint64_t)o.seed, err,
-                                     sizeof err) != 0) {
+                if (checkpoint_write(ckpt, settings, &st, r, o.opt == OPT_SDLM ? eps : NULL,
+                                     vel, m, (uint64_t)o.seed, err, sizeof err) != 0) {
                     fprintf(stderr, "lenet98 train: %s\n", err);
                     rc = 1;
                 } else {
@@ -589,14 +705,16 @@ int cmd_train(int argc, char **argv) {
             rc = 1;
             goto out;
         }
+        const double train_seconds = st.seconds + now() - t0;
         const long tr_err = eval_set(m, &tr, N, NULL, NULL);
         const long te_err = eval_set(m, &te, te.n, NULL, NULL);
         st.seconds += now() - t0;
         if (tty) fprintf(stderr, "\r%78s\r", "");
         char row[512];
-        snprintf(row, sizeof row, "%ld\t%g\t%.3g\t%.3g\t%.3g\t%.3f\t%.3f\t%.2f\t%.6g\t%.1f\n",
-                 st.pass, eta, emin, emed, emax, 100.0 * st.otf_errors / N, 100.0 * tr_err / N,
-                 100.0 * te_err / te.n, st.loss_sum / N, st.seconds);
+        snprintf(row, sizeof row,
+                 "%ld\t%g\t%.3g\t%.3g\t%.3g\t%.3f\t%.3f\t%.2f\t%.6g\t%.1f\t%.1f\n", st.pass, eta,
+                 emin, emed, emax, 100.0 * st.otf_errors / N, 100.0 * tr_err / N,
+                 100.0 * te_err / te.n, st.loss_sum / N, st.seconds, train_seconds);
         fputs(row, stdout);
         fflush(stdout);
         if (log_append(&st, row) != 0) {
@@ -608,8 +726,8 @@ int cmd_train(int argc, char **argv) {
         train_state next = st;
         next.pass = st.pass + 1;
         next.pos = 0;
-        if (checkpoint_write(ckpt, settings, &next, r, eps, m, (uint64_t)o.seed, err,
-                             sizeof err) != 0 ||
+        if (checkpoint_write(ckpt, settings, &next, r, o.opt == OPT_SDLM ? eps : NULL, vel, m,
+                             (uint64_t)o.seed, err, sizeof err) != 0 ||
             log_write(logpath, settings, &st, err, sizeof err) != 0) {
             fprintf(stderr, "lenet98 train: %s\n", err);
             rc = 1;
@@ -625,6 +743,7 @@ out:
     free(order);
     free(sample);
     free(eps);
+    free(vel);
     lenet_acts_free(a);
     lenet_free(m);
     gsl_rng_free(r);

@@ -4,7 +4,7 @@
 B=${1:-build}
 total_p=0; total_f=0; status=0
 out=$(mktemp); trap 'rm -f "$out"' EXIT
-for t in "$B/test-double" "$B/test-float" "tests/cli.sh $B"; do
+for t in "$B/test-double" "$B/test-float" "tests/cli.sh $B" "tests/modern.sh $B"; do
     sh -c "$t" >"$out" 2>&1; rc=$?
     cat "$out"
     line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -1)

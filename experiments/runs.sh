@@ -1,0 +1,46 @@
+# runs.sh: sourced by experiments/modern.sh and experiments/ablation.sh. Each training run
+# is one make rule, so independent runs spread over the cores (make -j), and a run is
+# redone only when its command line changes: the rule's prerequisite is NAME.cmd, rewritten
+# only when different. Outputs per run: $R/NAME.bin (model), NAME.bin.log.tsv (one row per
+# pass), NAME.out (stdout), NAME.err. The lenet98 binary is not a prerequisite: rebuilding
+# it (every commit changes the revision baked into it) does not retrain anything; delete
+# $R to start over.
+#
+# Environment: QUICK=1 (2 passes over 5,000 patterns, runs in build/runs-quick, figures in
+# build/figures-quick), DATA (default data), FIGURES (where the figures go), JOBS (parallel
+# runs when not under a make jobserver; default 2), SDLM_FLAGS (extra flags for every SDLM
+# run, e.g. --eta-scale 0.1), LENET98 (default build/lenet98).
+L=${LENET98:-build/lenet98}
+DATA=${DATA:-data}
+if [ "${QUICK:-0}" = 1 ]; then
+    PASSES=2; TRAIN=5000; R=build/runs-quick; FIG=${FIGURES:-build/figures-quick}
+else
+    PASSES=20; TRAIN=60000; R=build/runs; FIG=${FIGURES:-figures}
+fi
+REV=$(git describe --always --dirty 2>/dev/null || echo unknown)
+mkdir -p "$R" "$FIG" || exit 1
+[ -x "$L" ] || { echo "$0: $L: not built (make)" >&2; exit 1; }
+
+# run_rule MAKEFILE NAME ARGS...: appends the rule for run NAME (lenet98 train ARGS)
+run_rule() {
+    mk=$1; name=$2; shift 2
+    printf '%s train --data %s --passes %s --train-size %s %s -o %s/%s.bin\n' \
+        "$L" "$DATA" "$PASSES" "$TRAIN" "$*" "$R" "$name" > "$R/$name.cmd.new"
+    if cmp -s "$R/$name.cmd.new" "$R/$name.cmd"; then rm -f "$R/$name.cmd.new"
+    else mv "$R/$name.cmd.new" "$R/$name.cmd"; fi
+    printf '%s/%s.bin: %s/%s.cmd\n\t@echo "train %s: $$(cat $<)" >&2\n\t@rm -f $@ $@.ckpt; OMP_NUM_THREADS=1 sh $< > %s/%s.out 2> %s/%s.err || { tail -3 %s/%s.err >&2; exit 1; }\nall: %s/%s.bin\n' \
+        "$R" "$name" "$R" "$name" "$name" "$R" "$name" "$R" "$name" "$R" "$name" "$R" "$name" >> "$mk"
+}
+
+# run_make MAKEFILE: runs the rules, in parallel (the caller's jobserver, or -j$JOBS)
+run_make() {
+    case " $MAKEFLAGS" in
+    *jobserver*|*" -j"*) ${MAKE:-make} -k -f "$1" all ;;
+    *) ${MAKE:-make} -k -j"${JOBS:-2}" -f "$1" all ;;
+    esac
+}
+
+# the rows of a run's log (no comments, no column header)
+log_rows() { grep -v -e '^#' -e '^pass' "$R/$1.bin.log.tsv"; }
+# the settings line of a run
+log_settings() { sed -n 's/^# lenet98 train: //p' "$R/$1.bin.log.tsv"; }
