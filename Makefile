@@ -100,35 +100,49 @@ sanitize: deps
 bench: deps $(B)/bench
 	@OMP_NUM_THREADS=1 $(B)/bench
 
-# ---- experiments: each writes figures/NAME.dat + renders figures/NAME.png from NAME.gp ----
-# `make reproduce` runs every experiment there is (EXPERIMENTS), never skipping one; QUICK=1
-# runs a small version of each. Runs are independent processes: make -j2 uses both cores.
-QUICK   ?= 0
-export QUICK
-EXPERIMENTS = fig5
-
-reproduce: deps data all
-	$(MAKE) $(EXPERIMENTS)
-
-fig5: all
-	experiments/fig5.sh
-
-figures: deps
-	for g in figures/*.gp; do gnuplot "$$g" || exit 1; done
-
-clean:
-	rm -rf build
-
--include $(wildcard $(B)/obj/*.d $(B)/objd/*.d $(B)/tobj/*.d $(B)/tobjd/*.d $(B)/*.d)
-
-# ---- Figures 6 and 7 (issue 5): make -j2 fig6 fig7 [QUICK=1] [TRAIN_FLAGS='...'] ----------
-# fig6: one target per training run so -j2 runs two at once; experiments/fig6.sh reuses a run
-# made by the same command and resumes an interrupted one. Runs go to $(B)/runs/fig6/.
+# ---- experiments ------------------------------------------------------------------------
+# Each experiment is a driver in experiments/ that trains what it needs through the shared
+# run cache (experiments/train-run.sh: a training asked for by two figures is done once),
+# writes figures/NAME.dat (or .tsv) and renders figures/NAME.png from the static NAME.gp.
+# `make reproduce` runs every experiment, never skipping one, then writes figures/REPORT.md.
+# QUICK=1 runs a small version of each (2 passes over a few thousand patterns; the modern
+# and ablation figures then go to build/figures-quick). make -j2 uses both cores.
 QUICK       ?= 0
+SEEDS       ?=
+SINGLE      ?= 0
 TRAIN_FLAGS ?=
+SDLM_FLAGS  ?=
+MAPS_INDEX  ?= 0
+export QUICK
+ifeq ($(QUICK),1)
+RUNS_MOD     = build/runs-quick
+DIST_RUN     = build/runs/fig6/quick-dist5000.bin
+else
+RUNS_MOD     = build/runs
+DIST_RUN     = build/runs/fig6/full-dist60000.bin
+endif
+MODEL98     ?= build/runs/fig5-map.bin
+MODELMOD    ?= $(RUNS_MOD)/modern-s1.bin
+TRAINED      = fig5 trap fig6 modern ablation
+INSPECT_FIGS = prototypes fig4 fig8 maps rejection fig9
+EXPERIMENTS  = $(TRAINED) fig7 $(INSPECT_FIGS:%=fig-%)
+.PHONY: reproduce figures report inspect-figures $(TRAINED) fig7 $(INSPECT_FIGS:%=fig-%)
+
+reproduce: deps data
+	$(MAKE) all
+	$(MAKE) $(TRAINED) fig7
+	$(MAKE) inspect-figures
+	$(MAKE) report
+
+# Figure 5 and the SDLM trap (issue 3)
+fig5: $(B)/lenet98
+	experiments/fig5.sh
+trap: $(B)/lenet98
+	experiments/trap.sh
+
+# Figures 6 and 7 (issue 5): one make target per fig6 run, so -j2 runs two at once
 FIG6_ENV     = QUICK='$(QUICK)' TRAIN_FLAGS='$(TRAIN_FLAGS)' B='$(B)'
 FIG6_RUNS   := $(shell QUICK='$(QUICK)' experiments/fig6.sh runs)
-.PHONY: fig6 fig7
 fig6: $(FIG6_RUNS:%=$(B)/runs/fig6-%.run)
 	@$(FIG6_ENV) experiments/fig6.sh collect
 $(B)/runs/fig6-%.run: $(B)/lenet98 FORCE
@@ -138,15 +152,18 @@ figures/fig7.dat: $(B)/fig7
 	$(B)/fig7 --data data -o $@
 figures/fig7.png: figures/fig7.dat figures/fig7.gp
 	gnuplot figures/fig7.gp
-# ---- issue 6: inspecting the network, its figures, the paper-vs-reproduction report -------
-# MODEL98 / MODELMOD: the final models (the lead's training runs); the modern parts are
-# skipped when MODELMOD does not exist. MAPS_INDEX picks the test digit of maps.png.
-# FIG5_LOG, DIST_LOG, FIG6_DAT (see experiments/report.sh) pass through the environment.
-MODEL98  ?= build/runs/quick.bin
-MODELMOD ?= build/runs/quick-modern.bin
-MAPS_INDEX ?= 0
-INSPECT_FIGS = prototypes fig4 fig8 maps rejection fig9 fig11 fig12
-.PHONY: inspect-figures report $(INSPECT_FIGS:%=fig-%)
+
+# The modern variant side by side, and the ablation (issue 4): SEEDS=N seeds per step
+# (default 3), SINGLE=1 adds each change alone, SDLM_FLAGS extra flags for SDLM runs
+ISSUE4ENV = QUICK="$(QUICK)" SEEDS="$(SEEDS)" SINGLE="$(SINGLE)" SDLM_FLAGS="$(SDLM_FLAGS)" \
+            LENET98=$(B)/lenet98 STATS=$(B)/stats
+modern: $(B)/lenet98
+	+$(ISSUE4ENV) experiments/modern.sh
+ablation: modern $(B)/stats
+	+$(ISSUE4ENV) experiments/ablation.sh
+
+# Inspecting the network (issue 6): MODEL98 / MODELMOD are the final models of fig5 and
+# modern; MAPS_INDEX picks the test digit of maps.png
 inspect-figures: $(INSPECT_FIGS:%=fig-%)
 fig-prototypes: $(B)/inspect
 	B=$(B) experiments/prototypes.sh $(MODEL98)
@@ -160,19 +177,16 @@ fig-rejection: $(B)/lenet98
 	B=$(B) experiments/rejection.sh $(MODEL98) $(MODELMOD)
 fig-fig9: $(B)/lenet98
 	B=$(B) experiments/compare.sh $(MODEL98) $(MODELMOD)
-fig-fig11 fig-fig12: fig-fig9 # one run of compare.sh draws all three
 report:
-	QUICK=$(QUICK) experiments/report.sh
-# ---- issue 4: the modern variant side by side, and the ablation (experiments/modern.md) ----
-# QUICK=1: 2 passes over 5,000 patterns, 1 seed, figures into build/figures-quick; SEEDS=N
-# seeds per ablation step (default 3); SINGLE=1 adds each change alone; SDLM_FLAGS: extra
-# flags for every SDLM run. Each training run is a make rule: `make -j2 ablation` (or plain
-# `make ablation`: 2 jobs) keeps both cores busy; finished runs are reused; ablation reuses
-# modern's two runs.
-ISSUE4ENV = QUICK="$(QUICK)" SEEDS="$(SEEDS)" SINGLE="$(SINGLE)" SDLM_FLAGS="$(SDLM_FLAGS)" \
-            LENET98=$(B)/lenet98 STATS=$(B)/stats
-.PHONY: modern ablation
-modern: $(B)/lenet98
-	+$(ISSUE4ENV) experiments/modern.sh
-ablation: modern $(B)/stats
-	+$(ISSUE4ENV) experiments/ablation.sh
+	FIG5_LOG=$(MODEL98).log.tsv DIST_LOG=$(DIST_RUN).log.tsv FIG6_DAT=figures/fig6.dat \
+	    QUICK=$(QUICK) experiments/report.sh
+
+# redraw every figure from its committed data, without training
+figures: deps
+	for g in figures/*.gp; do gnuplot "$$g" || exit 1; done
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(B)/obj/*.d $(B)/objd/*.d $(B)/tobj/*.d $(B)/tobjd/*.d $(B)/*.d)
+

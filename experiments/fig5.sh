@@ -9,9 +9,9 @@ cd "$(dirname "$0")/.."
 if [ "${QUICK:-0}" = 1 ]; then size="--passes 2 --train-size 5000"; else size=""; fi
 flags="--seed 1 $size ${FIG5_FLAGS:-}"
 # shellcheck disable=SC2086
-map=$(experiments/train-run.sh --loss map $flags)
+map=$(LINK=build/runs/fig5-map experiments/train-run.sh --loss map $flags)
 # shellcheck disable=SC2086
-mse=$(experiments/train-run.sh --loss mse $flags)
+mse=$(LINK=build/runs/fig5-mse experiments/train-run.sh --loss mse $flags)
 out=figures/fig5.dat
 tmp=$out.tmp-$$
 {

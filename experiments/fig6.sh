@@ -28,44 +28,25 @@ DIST_SIZE=${SIZES##* }
 RUNS=$(for n in $SIZES; do printf '%s-n%s ' "$MODE" "$n"; done; printf '%s-dist%s' "$MODE" "$DIST_SIZE")
 DIR=$B/runs/fig6
 
-# the train command of run NAME
-train_cmd() {
+# the train flags of run NAME
+train_flags() {
     case $1 in
     *-dist*) n=${1##*-dist}; extra=--distort ;;
     *-n*) n=${1##*-n}; extra= ;;
     *) echo "fig6.sh: unknown run '$1' (runs: $RUNS)" >&2; return 2 ;;
     esac
-    # shellcheck disable=SC2086 # TRAIN_FLAGS is a list of flags
-    echo "$B/lenet98 train --data data --seed $SEED --passes $PASSES --train-size $n $extra" \
-         "$TRAIN_FLAGS -o $DIR/$1.bin" | tr -s ' '
+    echo "--seed $SEED --passes $PASSES --train-size $n $extra $TRAIN_FLAGS" | tr -s ' '
 }
 
+# one run through the shared run cache (experiments/train-run.sh): the 60,000-pattern run
+# is the same training as Figure 5's and is trained once
 run_one() {
-    local name=$1 cmd
-    cmd=$(train_cmd "$name") || return 2
+    local name=$1 flags
+    flags=$(train_flags "$name") || return 2
     mkdir -p "$DIR"
-    local bin=$DIR/$name.bin
-    if [ "${FORCE:-0}" != 1 ] && [ -f "$bin" ] && [ -f "$bin.log.tsv" ] &&
-       [ "$(cat "$DIR/$name.cmd" 2>/dev/null)" = "$cmd" ]; then
-        echo "fig6: $name: up to date ($bin)" >&2
-        return 0
-    fi
-    local resume=
-    if [ "${FORCE:-0}" != 1 ] && [ -f "$bin.ckpt" ] && [ ! -f "$bin" ] &&
-       [ "$(cat "$DIR/$name.cmd" 2>/dev/null)" = "$cmd" ]; then
-        resume="--resume $bin.ckpt"
-        echo "fig6: $name: resuming from $bin.ckpt" >&2
-    else
-        rm -f "$bin" "$bin.ckpt" "$bin.log.tsv"
-    fi
-    echo "$cmd" > "$DIR/$name.cmd"
-    echo "fig6: $name: $cmd $resume" >&2
-    # shellcheck disable=SC2086
-    if ! $cmd $resume > "$DIR/$name.out" 2> "$DIR/$name.err"; then
-        echo "fig6: $name failed; see $DIR/$name.err:" >&2
-        tail -3 "$DIR/$name.err" >&2
-        return 1
-    fi
+    echo "lenet98 train $flags" > "$DIR/$name.cmd"
+    # shellcheck disable=SC2086 # flags is a list of flags
+    LINK=$DIR/$name DATA=data LENET98=$B/lenet98 experiments/train-run.sh $flags > /dev/null
 }
 
 collect() {

@@ -21,15 +21,16 @@ REV=$(git describe --always --dirty 2>/dev/null || echo unknown)
 mkdir -p "$R" "$FIG" || exit 1
 [ -x "$L" ] || { echo "$0: $L: not built (make)" >&2; exit 1; }
 
-# run_rule MAKEFILE NAME ARGS...: appends the rule for run NAME (lenet98 train ARGS)
+# run_rule MAKEFILE NAME ARGS...: appends the rule for run NAME (lenet98 train ARGS), trained
+# through the shared run cache (experiments/train-run.sh, which links $R/NAME.bin and
+# $R/NAME.bin.log.tsv to it), so a training another figure also needs is trained once
 run_rule() {
     mk=$1; name=$2; shift 2
-    printf '%s train --data %s --passes %s --train-size %s %s -o %s/%s.bin\n' \
-        "$L" "$DATA" "$PASSES" "$TRAIN" "$*" "$R" "$name" > "$R/$name.cmd.new"
+    printf -- '--passes %s --train-size %s %s\n' "$PASSES" "$TRAIN" "$*" > "$R/$name.cmd.new"
     if cmp -s "$R/$name.cmd.new" "$R/$name.cmd"; then rm -f "$R/$name.cmd.new"
     else mv "$R/$name.cmd.new" "$R/$name.cmd"; fi
-    printf '%s/%s.bin: %s/%s.cmd\n\t@echo "train %s: $$(cat $<)" >&2\n\t@rm -f $@ $@.ckpt; OMP_NUM_THREADS=1 sh $< > %s/%s.out 2> %s/%s.err || { tail -3 %s/%s.err >&2; exit 1; }\nall: %s/%s.bin\n' \
-        "$R" "$name" "$R" "$name" "$name" "$R" "$name" "$R" "$name" "$R" "$name" "$R" "$name" >> "$mk"
+    printf '%s/%s.bin: %s/%s.cmd\n\t@LINK=%s/%s DATA=%s LENET98=%s experiments/train-run.sh $$(cat $<) > /dev/null\nall: %s/%s.bin\n' \
+        "$R" "$name" "$R" "$name" "$R" "$name" "$DATA" "$L" "$R" "$name" >> "$mk"
 }
 
 # run_make MAKEFILE: runs the rules, in parallel (the caller's jobserver, or -j$JOBS)

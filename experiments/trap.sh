@@ -24,4 +24,4 @@ tmp=$out.tmp-$$
     done
 } > "$tmp"
 mv "$tmp" "$out"
-column -t -s "$(printf '\t')" "$out" | grep -v '^#' >&2 || true
+grep -v "^#" "$out" >&2
