@@ -33,7 +33,7 @@ int main(int argc, char **argv) {
         {0, 0, 0, 0}};
     const char *data = "data", *model = NULL;
     long seed = 1, trace = 0;
-    double mu = SDLM_MU_PAPER;
+    double mu = SDLM_MU;
     int bias_init = 0, c;
     lenet_init_kind init = LENET_INIT_PAPER;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -114,7 +114,7 @@ int main(int argc, char **argv) {
                v[m->size[t] / 2], v[m->size[t] - 1], small, m->size[t]);
         free(v);
     }
-    sdlm_step_sizes(eps, m, H, sdlm_eta(1), mu);
+    sdlm_step_sizes(eps, m, H, sdlm_eta(1), mu, 0);
     double mn, md, mx;
     sdlm_eps_summary(eps, m->n, &mn, &md, &mx);
     printf("pass-1 eps_k with mu = %g: min %.3g median %.3g max %.3g (paper: about 7e-5 .. "

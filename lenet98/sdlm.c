@@ -23,10 +23,14 @@ double sdlm_hessian_add(lenet_model *m, lenet_acts *a, loss_kind k, int label, d
 
 /* eps (n) from m->h (n) */
 LENET_HOT
-void sdlm_step_sizes(real *eps, const lenet_model *m, long patterns, double eta, double mu) {
+void sdlm_step_sizes(real *eps, const lenet_model *m, long patterns, double eta, double mu,
+                     double eps_max) {
     const real *h = m->h.c1w;
     const double inv = 1.0 / (double)patterns;
-    for (size_t k = 0; k < m->n; k++) eps[k] = (real)(eta / (mu + h[k] * inv));
+    for (size_t k = 0; k < m->n; k++) {
+        const double e = eta / (mu + h[k] * inv);
+        eps[k] = (real)(eps_max > 0 && e > eps_max ? eps_max : e);
+    }
 }
 
 /* w (n) -= eps (n) * g (n); g = 0 */

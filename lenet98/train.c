@@ -40,6 +40,7 @@ typedef struct {
     double lr, momentum;
     long batch;
     sched_kind schedule;
+    double eps_max; /* SDLM: no eps_k above this (0 = none, as published); see SDLM_EPS_MAX */
 } train_opts;
 
 /* Everything a checkpoint holds besides the model. */
@@ -90,6 +91,10 @@ static void settings_line(char *buf, size_t n, const train_opts *o) {
                  tag, init, loss_name(o->loss), o->j, o->lr, o->momentum, o->batch,
                  o->schedule == SCHED_CONST ? "const" : "cosine", o->passes, o->train_size,
                  o->seed);
+    if (o->opt == OPT_SDLM && o->eps_max > 0) {
+        const size_t k = strlen(buf);
+        snprintf(buf + k, n - k, " eps_max=%g", o->eps_max);
+    }
     /* only when on, so the settings (and checkpoints) of undistorted runs are unchanged */
     if (o->distort) {
         const size_t k = strlen(buf);
@@ -380,7 +385,7 @@ static void estimate_eps(real *eps, lenet_model *m, lenet_acts *a, const mnist_s
         train_pattern(a->x.in, tr, sample[i], pass, o);
         sdlm_hessian_add(m, a, o->loss, tr->labels[sample[i]], o->j);
     }
-    sdlm_step_sizes(eps, m, o->hessian_samples, eta, o->mu);
+    sdlm_step_sizes(eps, m, o->hessian_samples, eta, o->mu, o->eps_max);
 }
 
 static void usage(void) {
@@ -391,7 +396,7 @@ static void usage(void) {
         "seed (the same order every pass, as the paper's 'constant random order'); before each\n"
         "pass h_kk is estimated on --hessian-samples patterns drawn from the seed and held\n"
         "fixed; eps_k = eta / (mu + h_kk); eta by pass 0.0005 (1-2), 0.0002 (3-5), 0.0001\n"
-        "(6-8), 0.00005 (9-12), 0.00001 (13 on). Defaults are the paper's, but for mu.\n"
+        "(6-8), 0.00005 (9-12), 0.00001 (13 on). Defaults are the paper's, with eps_k <= 0.001.\n"
         "With --optimizer sgd (the default for --arch modern): mini-batch SGD with momentum\n"
         "as torch.optim.SGD, the mean gradient of --batch patterns per step, the rate constant\n"
         "or cosine-annealed per pass; the same fixed order of patterns.\n\n"
@@ -402,10 +407,11 @@ static void usage(void) {
         "  --seed S               initialisation, order and h_kk samples (default 1)\n"
         "  --loss map|mse         Eq. 9 (default) or Eq. 8\n"
         "  --j X                  the constant j of Eq. 9 (default 1)\n"
-        "  --mu X                 Eq. 21 (default 0.5; the paper's 0.02 diverges from the\n"
-        "                         paper's init, see README 'Choices and deviations')\n"
+        "  --mu X                 Eq. 21 (default 0.02)\n"
         "  --eta-scale X          multiply every eta of the schedule by X (default 1)\n"
         "  --hessian-samples N    patterns per h_kk estimate (default 500)\n"
+        "  --eps-max X            no eps_k above X (default 0.001; 0: none, as published,\n"
+        "                         which diverges: README 'Choices and deviations')\n"
         "  --hessian-every N      also re-estimate h_kk every N patterns within a pass\n"
         "                         (default 0: once per pass, as published)\n"
         "  --arch A               lenet5 (default), modern, or a tag (see model.h)\n"
@@ -450,6 +456,7 @@ int cmd_train(int argc, char **argv) {
         {"output", required_argument, 0, 'o'}, {"log", required_argument, 0, 'l'},
         {"resume", required_argument, 0, 'r'}, {"help", no_argument, 0, 'h'},
         {"settings", no_argument, 0, 'G'},
+        {"eps-max", required_argument, 0, 'X'},
         {"distort", no_argument, 0, 'D'},
         {"distort-translate", required_argument, 0, 'T'},
         {"distort-scale", required_argument, 0, 'S'},
@@ -461,7 +468,7 @@ int cmd_train(int argc, char **argv) {
         {0, 0, 0, 0}};
     train_opts o = {"data", NULL, NULL, NULL, 20, 60000, 1, SDLM_HESSIAN_SAMPLES, 0, LOSS_MAP,
                     1.0, SDLM_MU, 1.0, LENET_ARCH_LENET5, LENET_INIT_PAPER, 0,
-                    0, DISTORT_DEFAULT, OPT_SDLM, 0.1, 0.9, 64, SCHED_COSINE};
+                    0, DISTORT_DEFAULT, OPT_SDLM, 0.1, 0.9, 64, SCHED_COSINE, SDLM_EPS_MAX};
     int c, loss_given = 0, ranges_given = 0, print_settings = 0;
     int opt_given = 0, sgd_given = 0, sdlm_given = 0;
     const char *C = "train";
@@ -474,6 +481,7 @@ int cmd_train(int argc, char **argv) {
         case 'P': if (cli_long("--passes", optarg, 1, 1000, &o.passes)) return EXIT_USAGE; break;
         case 'n': if (cli_long("--train-size", optarg, 1, 60000, &o.train_size)) return EXIT_USAGE; break;
         case 's': if (cli_long("--seed", optarg, 0, 4294967295L, &o.seed)) return EXIT_USAGE; break;
+        case 'X': sdlm_given = 1; if (cli_double("--eps-max", optarg, 0, 1, &o.eps_max)) return EXIT_USAGE; break;
         case 'E': sdlm_given = 1; if (cli_long("--hessian-every", optarg, 0, 60000, &o.hessian_every)) return EXIT_USAGE; break;
         case 'H': sdlm_given = 1; if (cli_long("--hessian-samples", optarg, 1, 60000, &o.hessian_samples)) return EXIT_USAGE; break;
         case 'j': if (cli_double("--j", optarg, -100, 1000, &o.j)) return EXIT_USAGE; break;

@@ -51,7 +51,7 @@ grep -q '^# lenet98 train: arch=modern init=torch loss=softmax j=1 optimizer=sgd
 [ "$(awk -F'\t' '$1 == 3 {print $2}' "$T/m1.bin.log.tsv")" = "0.025" ] \
     && ok || bad "cosine rate of pass 3 of 3 is 0.1 (1 + cos(2 pi / 3)) / 2 = 0.025"
 expect 0 "train lenet5" $TR --eta-scale 0.1 -o "$T/l1.bin"
-grep -q 'optimizer=sdlm mu=0.5 eta_scale=0.1 ' "$T/l1.bin.log.tsv" && ok || bad "sdlm settings line"
+grep -q 'optimizer=sdlm mu=0.02 eta_scale=0.1 ' "$T/l1.bin.log.tsv" && ok || bad "sdlm settings line"
 expect 0 "train modern again" $TR --arch modern --batch 6 -o "$T/m2.bin"
 cmp -s "$T/m1.bin" "$T/m2.bin" && ok || bad "sgd: same seed and flags, same model bytes"
 expect 0 "const schedule" $TR --arch modern --batch 6 --schedule const -o "$T/c.bin"
