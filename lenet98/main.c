@@ -9,6 +9,7 @@
 #include "pgm.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,6 +310,9 @@ int main(int argc, char **argv) {
         int (*run)(int, char **);
     } cmds[] = {{"info", cmd_info},   {"prototypes", cmd_prototypes}, {"init", cmd_init},
                 {"eval", cmd_eval},   {"train", cmd_train}, {"classify", cmd_classify}};
+    /* past a file-size limit (ulimit -f) a write fails with EFBIG and is reported like a
+     * full disk, instead of SIGXFSZ killing the process with a temporary file left behind */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         fputs(USAGE, stderr);
         return EXIT_USAGE;

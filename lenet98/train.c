@@ -497,6 +497,12 @@ int cmd_train(int argc, char **argv) {
             rc = 1;
             goto out;
         }
+        if (st.pass < 1 || st.pass > o.passes + 1 || st.pos < 0 || st.pos >= N) {
+            fprintf(stderr, "lenet98 train: %s: malformed checkpoint (pass %ld, pattern %ld)\n",
+                    o.resume, st.pass, st.pos);
+            rc = 1;
+            goto out;
+        }
         fprintf(stderr, "lenet98 train: resuming at pass %ld, pattern %ld\n", st.pass, st.pos);
     } else {
         m = lenet_alloc(&o.arch);
@@ -524,6 +530,11 @@ int cmd_train(int argc, char **argv) {
     const char *fault = getenv("LENET98_FAULT_NAN"); /* test-only: "PASS,PATTERN" */
     long fault_pass = -1, fault_pos = -1;
     if (fault && sscanf(fault, "%ld,%ld", &fault_pass, &fault_pos) != 2) fault_pass = -1;
+    /* test-only: "PASS,PATTERN": SIGSTOP there, so tests/faults.sh can kill or interrupt
+     * training at a known point without racing it */
+    const char *stop = getenv("LENET98_FAULT_STOP");
+    long stop_pass = -1, stop_pos = -1;
+    if (stop && sscanf(stop, "%ld,%ld", &stop_pass, &stop_pos) != 2) stop_pass = -1;
 
     for (; st.pass <= o.passes; st.pass++, st.pos = 0) {
         const double eta = sdlm_eta((int)st.pass) * o.eta_scale;
@@ -543,6 +554,7 @@ int cmd_train(int argc, char **argv) {
             if (o.hessian_every && st.pos > 0 && st.pos % o.hessian_every == 0)
                 estimate_eps(eps, m, a, &tr, order, N, sample, &o, r, eta, st.pass);
             if (st.pass == fault_pass && st.pos == fault_pos) m->w.f6w[0] = (real)NAN;
+            if (st.pass == stop_pass && st.pos == stop_pos) raise(SIGSTOP);
             train_pattern(a->x.in, &tr, p, st.pass, &o);
             lenet_forward(m, a);
             const double e = loss_eval(o.loss, dy, ddy, a->x.out, tr.labels[p], o.j);

@@ -3,8 +3,9 @@
 # the info totals of Sec. II-B, init determinism, eval and a short training on a tiny IDX
 # set made here. One line per check; ends with "N passed, N failed".
 B=${1:-build}
-L=$B/lenet98
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib.sh"
+L=$(lenet98_cmd "$B" "$T")
 pass=0; fail=0
 ok()  { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL cli: $*"; }
@@ -43,22 +44,6 @@ expect 1 "init into a missing directory" "$L" init --seed 3 -o "$T/missing/x.bin
 grep -q "$T/missing/x.bin" "$T/err" && ok || bad "the I/O error names the path"
 
 # a tiny MNIST: 20 images (a bar at a position given by the label) and labels
-mkidx() { # DIR PREFIX N
-    n=$3
-    { printf '\000\000\010\003\000\000\000\024\000\000\000\034\000\000\000\034'
-      i=0; while [ $i -lt "$n" ]; do
-        l=$((i % 10)); r=0
-        while [ $r -lt 28 ]; do
-            if [ $r -ge $((4 + 2 * l)) ] && [ $r -lt $((8 + 2 * l)) ]; then
-                head -c 28 /dev/zero | tr '\000' '\377'
-            else head -c 28 /dev/zero; fi
-            r=$((r + 1))
-        done
-        i=$((i + 1))
-      done; } > "$1/$2-images-idx3-ubyte"
-    { printf '\000\000\010\001\000\000\000\024'
-      i=0; while [ $i -lt "$n" ]; do printf "$(printf '\\%03o' $((i % 10)))"; i=$((i + 1)); done; } > "$1/$2-labels-idx1-ubyte"
-}
 mkdir -p "$T/d"
 mkidx "$T/d" train 20
 mkidx "$T/d" t10k 20
