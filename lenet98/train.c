@@ -386,7 +386,7 @@ int cmd_train(int argc, char **argv) {
         {0, 0, 0, 0}};
     train_opts o = {"data", NULL, NULL, NULL, 20, 60000, 1, SDLM_HESSIAN_SAMPLES, 0, LOSS_MAP,
                     1.0, SDLM_MU, 1.0, LENET_ARCH_LENET5, LENET_INIT_PAPER, 0, 0, DISTORT_DEFAULT};
-    int c, loss_given = 0, ranges_given = 0, print_settings = 0;
+    int c, loss_given = 0, ranges_given = 0, print_settings = 0, hs_given = 0;
     const char *C = "train";
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -398,7 +398,7 @@ int cmd_train(int argc, char **argv) {
         case 'n': if (cli_long("--train-size", optarg, 1, 60000, &o.train_size)) return EXIT_USAGE; break;
         case 's': if (cli_long("--seed", optarg, 0, 4294967295L, &o.seed)) return EXIT_USAGE; break;
         case 'E': if (cli_long("--hessian-every", optarg, 0, 60000, &o.hessian_every)) return EXIT_USAGE; break;
-        case 'H': if (cli_long("--hessian-samples", optarg, 1, 60000, &o.hessian_samples)) return EXIT_USAGE; break;
+        case 'H': hs_given = 1; if (cli_long("--hessian-samples", optarg, 1, 60000, &o.hessian_samples)) return EXIT_USAGE; break;
         case 'j': if (cli_double("--j", optarg, -100, 1000, &o.j)) return EXIT_USAGE; break;
         case 'u': if (cli_double("--mu", optarg, 1e-9, 1e6, &o.mu)) return EXIT_USAGE; break;
         case 'e': if (cli_double("--eta-scale", optarg, 1e-6, 1e6, &o.eta_scale)) return EXIT_USAGE; break;
@@ -444,7 +444,13 @@ int cmd_train(int argc, char **argv) {
         o.loss = LOSS_SOFTMAX;
     }
     if (!o.init_given && lenet_arch_equal(&o.arch, &LENET_ARCH_MODERN)) o.init = LENET_INIT_TORCH;
+    if (hs_given && o.hessian_samples > o.train_size)
+        return cli_usage_error(C, "--hessian-samples %ld is more than the %ld training patterns",
+                               o.hessian_samples, o.train_size);
     if (o.hessian_samples > o.train_size) o.hessian_samples = o.train_size;
+    if (o.hessian_every >= o.train_size)
+        return cli_usage_error(C, "--hessian-every %ld never comes within a pass of %ld "
+                                  "patterns (0 = once per pass)", o.hessian_every, o.train_size);
 
     char err[1024], settings[1024], ckpt[4200], logpath[4200];
     settings_line(settings, sizeof settings, &o);
@@ -455,6 +461,11 @@ int cmd_train(int argc, char **argv) {
     snprintf(ckpt, sizeof ckpt, "%s.ckpt", o.out);
     snprintf(logpath, sizeof logpath, "%s", o.log ? o.log : "");
     if (!o.log) snprintf(logpath, sizeof logpath, "%s.log.tsv", o.out);
+    {
+        const char *const names[] = {"-o", "--log", "the checkpoint (-o).ckpt"};
+        const char *const paths[] = {o.out, logpath, ckpt};
+        if (cli_check_paths(C, 3, names, paths)) return EXIT_USAGE;
+    }
 
     mnist_set tr, te;
     if (mnist_load(&tr, o.data, "train", err, sizeof err) != 0) {
