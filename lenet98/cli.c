@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #ifndef LENET98_REVISION
 #define LENET98_REVISION "unknown"
@@ -45,6 +47,25 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) {
     fprintf(stderr, "\ntry 'lenet98 %s --help'\n", cmd);
     va_end(ap);
     return EXIT_USAGE;
+}
+
+int cli_check_paths(const char *cmd, int n, const char *const names[], const char *const paths[]) {
+    for (int i = 0; i < n; i++) {
+        if (!paths[i]) continue;
+        if (!paths[i][0]) return cli_usage_error(cmd, "%s: empty path", names[i]);
+        struct stat si;
+        const int exists = stat(paths[i], &si) == 0;
+        for (int k = 0; k < i; k++) {
+            struct stat sk;
+            if (!paths[k]) continue;
+            if (strcmp(paths[i], paths[k]) == 0 ||
+                (exists && stat(paths[k], &sk) == 0 && si.st_dev == sk.st_dev &&
+                 si.st_ino == sk.st_ino))
+                return cli_usage_error(cmd, "%s and %s are the same file (%s)", names[k],
+                                       names[i], paths[i]);
+        }
+    }
+    return 0;
 }
 
 void cli_pattern(real *in, const mnist_set *s, long i, lenet_coding coding) {

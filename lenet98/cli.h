@@ -12,6 +12,11 @@ int cli_long(const char *opt, const char *s, long lo, long hi, long *out);
 int cli_double(const char *opt, const char *s, double lo, double hi, double *out);
 /* prints "lenet98 CMD: msg" and "try lenet98 CMD --help" to stderr; returns EXIT_USAGE */
 int cli_usage_error(const char *cmd, const char *fmt, ...);
+/* Files a command reads and writes: each non-NULL paths[i] (given by option names[i]) must be
+ * non-empty and differ from every other (by name, or being the same existing file), so that
+ * no output overwrites an input or another output. Else prints a usage error naming both
+ * options and returns EXIT_USAGE; 0 if all is well. */
+int cli_check_paths(const char *cmd, int n, const char *const names[], const char *const paths[]);
 /* the git revision baked in at build time, or "unknown" */
 const char *cli_revision(void);
 

@@ -9,6 +9,7 @@
 #include "pgm.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,7 @@ int cmd_prototypes(int argc, char **argv) {
     }
     if (optind < argc)
         return cli_usage_error("prototypes", "unexpected argument '%s'", argv[optind]);
+    if (pgm && !*pgm) return cli_usage_error("prototypes", "--pgm: empty path");
     for (int row = 0; row < RBF_ROWS; row++) {
         for (int d = 0; d < OUT_N; d++)
             printf("%.*s%s", RBF_COLS, LENET_RBF_CODES[d] + row * RBF_COLS, d < 9 ? "  " : "\n");
@@ -144,10 +146,11 @@ int cmd_init(int argc, char **argv) {
         switch (c) {
         case 'h':
             printf("usage: lenet98 init --seed S -o FILE [--arch lenet5|modern|TAG] "
-                   "[--init paper|torch]\n"
+                   "[--init paper|sqrt|torch]\n"
                    "A freshly initialised model: weights uniform in +-2.4/F_i, biases 0 (paper,\n"
-                   "the default for lenet5) or U(+-1/sqrt(F_i)) for weights and biases (torch,\n"
-                   "the default for modern). The same seed gives the same bytes.\n");
+                   "the default for lenet5), U(+-2.4/sqrt(F_i)) (sqrt, as train --init sqrt) or\n"
+                   "U(+-1/sqrt(F_i)) for weights and biases (torch, the default for modern).\n"
+                   "The same seed gives the same bytes.\n");
             return 0;
         case 's':
             if (cli_long("--seed", optarg, 0, 4294967295L, &seed)) return EXIT_USAGE;
@@ -163,14 +166,17 @@ int cmd_init(int argc, char **argv) {
     }
     if (optind < argc) return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
     if (!out) return cli_usage_error("init", "-o FILE is required");
+    if (!*out) return cli_usage_error("init", "-o: empty path");
     lenet_init_kind kind = lenet_arch_equal(&arch, &LENET_ARCH_MODERN) ? LENET_INIT_TORCH
                                                                        : LENET_INIT_PAPER;
     if (init && strcmp(init, "paper") == 0)
         kind = LENET_INIT_PAPER;
     else if (init && strcmp(init, "torch") == 0)
         kind = LENET_INIT_TORCH;
+    else if (init && strcmp(init, "sqrt") == 0)
+        kind = LENET_INIT_SQRT;
     else if (init)
-        return cli_usage_error("init", "--init: '%s' is not paper or torch", init);
+        return cli_usage_error("init", "--init: '%s' is not paper, sqrt or torch", init);
     lenet_model *m = lenet_alloc(&arch);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     if (!m || !r) return 1;
@@ -224,6 +230,11 @@ int cmd_eval(int argc, char **argv) {
     if (!model) return cli_usage_error("eval", "--model FILE is required");
     if (strcmp(set, "test") != 0 && strcmp(set, "train") != 0)
         return cli_usage_error("eval", "--set: '%s' is not test or train", set);
+    {
+        const char *const names[] = {"--model", "--dump", "--reject-curve"};
+        const char *const paths[] = {model, dump, curve};
+        if (cli_check_paths("eval", 3, names, paths)) return EXIT_USAGE;
+    }
     lenet_arch want;
     if (archs && lenet_arch_parse(&want, archs) != 0)
         return cli_usage_error("eval", "--arch: unknown architecture '%s'", archs);
@@ -309,6 +320,9 @@ int main(int argc, char **argv) {
         int (*run)(int, char **);
     } cmds[] = {{"info", cmd_info},   {"prototypes", cmd_prototypes}, {"init", cmd_init},
                 {"eval", cmd_eval},   {"train", cmd_train}, {"classify", cmd_classify}};
+    /* past a file-size limit (ulimit -f) a write fails with EFBIG and is reported like a
+     * full disk, instead of SIGXFSZ killing the process with a temporary file left behind */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         fputs(USAGE, stderr);
         return EXIT_USAGE;

@@ -5,6 +5,7 @@
 #include "afile.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -102,6 +103,14 @@ lenet_model *model_decode(const unsigned char *buf, size_t len, const char *name
         const uint32_t u = get32(p);
         float v;
         memcpy(&v, &u, 4);
+        /* training stops at the first non-finite weight, so no model has one (found by
+         * tests/fuzz/fuzz_model.c: a NaN or infinity here made every output NaN) */
+        if (!isfinite(v)) {
+            snprintf(err, errn, "%s: parameter %zu of %zu is %s (a damaged model)", name, i,
+                     m->n, isnan(v) ? "NaN" : "infinite");
+            lenet_free(m);
+            return NULL;
+        }
         m->w.c1w[i] = (real)v;
     }
     if (seed) *seed = (uint64_t)get32(buf + 144) | (uint64_t)get32(buf + 148) << 32;

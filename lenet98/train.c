@@ -469,7 +469,7 @@ int cmd_train(int argc, char **argv) {
     train_opts o = {"data", NULL, NULL, NULL, 20, 60000, 1, SDLM_HESSIAN_SAMPLES, 0, LOSS_MAP,
                     1.0, SDLM_MU, 1.0, LENET_ARCH_LENET5, LENET_INIT_PAPER, 0,
                     0, DISTORT_DEFAULT, OPT_SDLM, 0.1, 0.9, 64, SCHED_COSINE, SDLM_EPS_MAX};
-    int c, loss_given = 0, ranges_given = 0, print_settings = 0;
+    int c, loss_given = 0, ranges_given = 0, print_settings = 0, hs_given = 0;
     int opt_given = 0, sgd_given = 0, sdlm_given = 0;
     const char *C = "train";
     optind = 1;
@@ -483,7 +483,7 @@ int cmd_train(int argc, char **argv) {
         case 's': if (cli_long("--seed", optarg, 0, 4294967295L, &o.seed)) return EXIT_USAGE; break;
         case 'X': sdlm_given = 1; if (cli_double("--eps-max", optarg, 0, 1, &o.eps_max)) return EXIT_USAGE; break;
         case 'E': sdlm_given = 1; if (cli_long("--hessian-every", optarg, 0, 60000, &o.hessian_every)) return EXIT_USAGE; break;
-        case 'H': sdlm_given = 1; if (cli_long("--hessian-samples", optarg, 1, 60000, &o.hessian_samples)) return EXIT_USAGE; break;
+        case 'H': sdlm_given = hs_given = 1; if (cli_long("--hessian-samples", optarg, 1, 60000, &o.hessian_samples)) return EXIT_USAGE; break;
         case 'j': if (cli_double("--j", optarg, -100, 1000, &o.j)) return EXIT_USAGE; break;
         case 'u': sdlm_given = 1; if (cli_double("--mu", optarg, 1e-9, 1e6, &o.mu)) return EXIT_USAGE; break;
         case 'e': sdlm_given = 1; if (cli_double("--eta-scale", optarg, 1e-6, 1e6, &o.eta_scale)) return EXIT_USAGE; break;
@@ -551,7 +551,13 @@ int cmd_train(int argc, char **argv) {
     if (sdlm_given && o.opt != OPT_SDLM)
         return cli_usage_error(C, "--mu, --eta-scale and --hessian-samples are for "
                                   "--optimizer sdlm");
+    if (hs_given && o.hessian_samples > o.train_size)
+        return cli_usage_error(C, "--hessian-samples %ld is more than the %ld training patterns",
+                               o.hessian_samples, o.train_size);
     if (o.hessian_samples > o.train_size) o.hessian_samples = o.train_size;
+    if (o.hessian_every >= o.train_size)
+        return cli_usage_error(C, "--hessian-every %ld never comes within a pass of %ld "
+                                  "patterns (0 = once per pass)", o.hessian_every, o.train_size);
 
     char err[1024], settings[1024], ckpt[4200], logpath[4200];
     settings_line(settings, sizeof settings, &o);
@@ -562,6 +568,11 @@ int cmd_train(int argc, char **argv) {
     snprintf(ckpt, sizeof ckpt, "%s.ckpt", o.out);
     snprintf(logpath, sizeof logpath, "%s", o.log ? o.log : "");
     if (!o.log) snprintf(logpath, sizeof logpath, "%s.log.tsv", o.out);
+    {
+        const char *const names[] = {"-o", "--log", "the checkpoint (-o).ckpt"};
+        const char *const paths[] = {o.out, logpath, ckpt};
+        if (cli_check_paths(C, 3, names, paths)) return EXIT_USAGE;
+    }
 
     mnist_set tr, te;
     if (mnist_load(&tr, o.data, "train", err, sizeof err) != 0) {
@@ -604,8 +615,10 @@ int cmd_train(int argc, char **argv) {
             rc = 1;
             goto out;
         }
-        if ((o.opt == OPT_SGD) != (vel != NULL)) {
-            fprintf(stderr, "lenet98 train: %s: malformed checkpoint\n", o.resume);
+        if ((o.opt == OPT_SGD) != (vel != NULL) || st.pass < 1 || st.pass > o.passes + 1 ||
+            st.pos < 0 || st.pos >= N) {
+            fprintf(stderr, "lenet98 train: %s: malformed checkpoint (pass %ld, pattern %ld)\n",
+                    o.resume, st.pass, st.pos);
             rc = 1;
             goto out;
         }
@@ -637,6 +650,11 @@ int cmd_train(int argc, char **argv) {
     long fault_pass = -1, fault_pos = -1;
     if (fault && sscanf(fault, "%ld,%ld", &fault_pass, &fault_pos) != 2) fault_pass = -1;
     const char *stop = getenv("LENET98_STOP_AT"); /* test-only: Ctrl-C at "PASS,PATTERN" */
+    /* test-only: "PASS,PATTERN": SIGSTOP there, so tests/faults.sh can kill or interrupt
+     * training at a known point without racing it */
+    const char *fstop = getenv("LENET98_FAULT_STOP");
+    long fstop_pass = -1, fstop_pos = -1;
+    if (fstop && sscanf(fstop, "%ld,%ld", &fstop_pass, &fstop_pos) != 2) fstop_pass = -1;
     long stop_pass = -1, stop_pos = -1;
     if (stop && sscanf(stop, "%ld,%ld", &stop_pass, &stop_pos) != 2) stop_pass = -1;
 
@@ -662,6 +680,7 @@ int cmd_train(int argc, char **argv) {
                 estimate_eps(eps, m, a, &tr, order, N, sample, &o, r, eta, st.pass);
             if (st.pass == fault_pass && st.pos == fault_pos) m->w.f6w[0] = (real)NAN;
             if (st.pass == stop_pass && st.pos == stop_pos) interrupted = 1;
+            if (st.pass == fstop_pass && st.pos == fstop_pos) raise(SIGSTOP);
             train_pattern(a->x.in, &tr, p, st.pass, &o);
             lenet_forward(m, a);
             const double e = loss_eval(o.loss, dy, ddy, a->x.out, tr.labels[p], o.j);

@@ -3,8 +3,9 @@
 # the info totals of Sec. II-B, init determinism, eval and a short training on a tiny IDX
 # set made here. One line per check; ends with "N passed, N failed".
 B=${1:-build}
-L=$B/lenet98
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib.sh"
+L=$(lenet98_cmd "$B" "$T")
 pass=0; fail=0
 ok()  { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL cli: $*"; }
@@ -13,6 +14,13 @@ expect() {
     code=$1; what=$2; shift 2
     "$@" >"$T/out" 2>"$T/err"; rc=$?
     if [ "$rc" -eq "$code" ]; then ok; else bad "$what: exit $rc, expected $code ($(head -c 300 "$T/err"))"; fi
+}
+# reject DESCRIPTION PATTERN COMMAND...: a usage error (exit 2) whose message matches PATTERN
+reject() {
+    what=$1; pat=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"; rc=$?
+    if [ "$rc" -eq 2 ] && grep -Eq -- "$pat" "$T/err"; then ok
+    else bad "$what: exit $rc, expected 2 and a message matching '$pat' ($(head -c 300 "$T/err"))"; fi
 }
 echo "# cli"
 for c in info prototypes init eval train classify; do
@@ -43,22 +51,6 @@ expect 1 "init into a missing directory" "$L" init --seed 3 -o "$T/missing/x.bin
 grep -q "$T/missing/x.bin" "$T/err" && ok || bad "the I/O error names the path"
 
 # a tiny MNIST: 20 images (a bar at a position given by the label) and labels
-mkidx() { # DIR PREFIX N
-    n=$3
-    { printf '\000\000\010\003\000\000\000\024\000\000\000\034\000\000\000\034'
-      i=0; while [ $i -lt "$n" ]; do
-        l=$((i % 10)); r=0
-        while [ $r -lt 28 ]; do
-            if [ $r -ge $((4 + 2 * l)) ] && [ $r -lt $((8 + 2 * l)) ]; then
-                head -c 28 /dev/zero | tr '\000' '\377'
-            else head -c 28 /dev/zero; fi
-            r=$((r + 1))
-        done
-        i=$((i + 1))
-      done; } > "$1/$2-images-idx3-ubyte"
-    { printf '\000\000\010\001\000\000\000\024'
-      i=0; while [ $i -lt "$n" ]; do printf "$(printf '\\%03o' $((i % 10)))"; i=$((i + 1)); done; } > "$1/$2-labels-idx1-ubyte"
-}
 mkdir -p "$T/d"
 mkidx "$T/d" train 20
 mkidx "$T/d" t10k 20
@@ -147,5 +139,45 @@ expect 2 "classify without images" "$L" classify --model "$T/a.bin"
 expect 2 "classify without --model" "$L" classify "$T/dark.pgm"
 expect 2 "classify bad --invert" "$L" classify --model "$T/a.bin" --invert maybe "$T/dark.pgm"
 expect 2 "classify negative threshold" "$L" classify --model "$T/a.bin" --threshold -1 "$T/dark.pgm"
+
+# every subcommand range-checks its numbers and rejects contradictions, saying what is wrong
+reject "info: an extra argument" "unexpected argument 'x'" "$L" info x
+reject "prototypes: an extra argument" "unexpected argument 'x'" "$L" prototypes x
+reject "prototypes: an empty --pgm" "--pgm: empty path" "$L" prototypes --pgm ""
+reject "init: a seed above 2^32-1" "--seed: '4294967296' is not an integer in \[0, 4294967295\]" "$L" init --seed 4294967296 -o "$T/x.bin"
+reject "init: an empty -o" "-o: empty path" "$L" init -o ""
+reject "init: an unknown --init" "--init: 'he' is not paper, sqrt or torch" "$L" init --init he -o "$T/x.bin"
+reject "init: an unknown --arch" "--arch: unknown architecture 'pool=avg'" "$L" init --arch pool=avg -o "$T/x.bin"
+reject "init: an extra argument" "unexpected argument" "$L" init -o "$T/x.bin" more
+expect 0 "init --init sqrt" "$L" init --init sqrt -o "$T/sqrt.bin"
+cp "$T/a.bin" "$T/keep.bin"
+reject "eval: --dump onto the model" "--model and --dump are the same file" "$L" eval --model "$T/keep.bin" --data "$T/d" --dump "$T/keep.bin"
+reject "eval: --dump onto the model by another name" "--model and --dump are the same file" "$L" eval --model "$T/keep.bin" --data "$T/d" --dump "$T/./keep.bin"
+cmp -s "$T/keep.bin" "$T/a.bin" && ok || bad "a refused eval leaves the model intact"
+reject "eval: --dump and --reject-curve to one file" "--dump and --reject-curve are the same file" "$L" eval --model "$T/a.bin" --data "$T/d" --dump "$T/o.tsv" --reject-curve "$T/o.tsv"
+reject "eval: an empty --dump" "--dump: empty path" "$L" eval --model "$T/a.bin" --data "$T/d" --dump ""
+reject "eval: an unknown --arch" "--arch: unknown architecture" "$L" eval --model "$T/a.bin" --data "$T/d" --arch lenet4
+reject "eval: an extra argument" "unexpected argument" "$L" eval --model "$T/a.bin" extra
+TT="--data $T/d --train-size 20 --hessian-samples 10 -o $T/x.bin"
+for v in -1 0 1001 2x ""; do reject "train --passes '$v'" "--passes: '$v' is not an integer in \[1, 1000\]" "$L" train $TT --passes "$v"; done
+for v in -5 0 60001; do reject "train --train-size $v" "--train-size: '$v' is not an integer in \[1, 60000\]" "$L" train --data "$T/d" --train-size "$v" -o "$T/x.bin"; done
+reject "train --seed -1" "--seed: '-1' is not an integer" "$L" train $TT --seed -1
+for v in 0 -1 inf nan 1e7; do reject "train --mu $v" "--mu: '$v' is not a number in" "$L" train $TT --mu "$v"; done
+for v in 0 -0.5 1e7 nan; do reject "train --eta-scale $v" "--eta-scale: '$v' is not a number in" "$L" train $TT --eta-scale "$v"; done
+reject "train --j 1e9" "--j: '1e9' is not a number in" "$L" train $TT --j 1e9
+reject "train --hessian-samples 0" "--hessian-samples: '0' is not an integer" "$L" train $TT --hessian-samples 0
+reject "train --hessian-samples above --train-size" "--hessian-samples 30 is more than the 20 training patterns" "$L" train $TT --hessian-samples 30
+reject "train --hessian-every -1" "--hessian-every: '-1' is not an integer" "$L" train $TT --hessian-every -1
+reject "train --hessian-every at --train-size" "--hessian-every 20 never comes within a pass of 20 patterns" "$L" train $TT --hessian-every 20
+reject "train: an unknown --loss" "--loss: 'l2' is not map, mse or softmax" "$L" train $TT --loss l2
+reject "train: an unknown --init" "--init: 'he' is not paper, sqrt or torch" "$L" train $TT --init he
+reject "train: --loss map with a linear output" "--loss map needs the RBF output" "$L" train $TT --arch modern --loss map
+reject "train: --log onto the model" "-o and --log are the same file" "$L" train $TT --log "$T/x.bin"
+reject "train: --log onto the checkpoint" "--log and the checkpoint .* are the same file" "$L" train $TT --log "$T/x.bin.ckpt"
+reject "train: an empty -o" "-o: empty path" "$L" train --data "$T/d" -o ""
+reject "train: an extra argument" "unexpected argument 'x'" "$L" train $TT x
+reject "train: a distortion out of range" "--distort-translate: '11' is not a number in \[0, 10\]" "$L" train $TT --distort --distort-translate 11
+for v in nan inf -inf 1e10 x; do reject "classify --threshold $v" "--threshold: '$v' is not a number in" "$L" classify --model "$T/a.bin" --threshold "$v" "$T/dark.pgm"; done
+reject "classify: an unknown option value" "--invert: 'sometimes'" "$L" classify --model "$T/a.bin" --invert sometimes "$T/dark.pgm"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

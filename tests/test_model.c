@@ -75,6 +75,18 @@ void test_model(void) {
             memcpy(b1 + 16, "lenet7", 6);
             CHECK(write_bytes(path2, b1, n1) == 0);
             CHECK(rejects(path2, "architecture"));
+            memcpy(b1 + 16, "lenet5", 6);
+            /* a valid checksum over a NaN, then an infinite parameter (a fuzzing find) */
+            const unsigned char nan_bits[4] = {0x00, 0x00, 0xc0, 0x7f};
+            const unsigned char inf_bits[4] = {0x00, 0x00, 0x80, 0xff};
+            for (int k = 0; k < 2; k++) {
+                memcpy(b1 + MODEL_HEADER + 4 * 59999, k ? inf_bits : nan_bits, 4);
+                const uint32_t crc = model_crc32(b1, n1 - 4);
+                for (int i = 0; i < 4; i++) b1[n1 - 4 + i] = (unsigned char)(crc >> (8 * i));
+                CHECK(write_bytes(path2, b1, n1) == 0);
+                CHECK(rejects(path2, k ? "parameter 59999 of 60000 is infinite"
+                                       : "parameter 59999 of 60000 is NaN"));
+            }
             CHECK(rejects("/nonexistent/model.bin", "cannot open"));
         }
         free(b1);
