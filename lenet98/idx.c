@@ -13,17 +13,7 @@
 
 enum { IDX_CHUNK = 1 << 20 }; /* bytes per gzread call and the first buffer size */
 
-/* Formats "path: problem" into err (if err is not NULL) and returns -1. */
-__attribute__((format(printf, 3, 4)))
-static int idx_fail(char *err, size_t errn, const char *fmt, ...) {
-    if (err && errn > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errn, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
+#include "fail.h"
 
 /* Describes why a read stopped early: a zlib or I/O error if there was one, else NULL
  * (a clean end of data). The text may belong to gz: use it before gzclose. */
@@ -89,7 +79,7 @@ static int idx_open_header(const char *path, uint32_t magic, const char *kind, i
     errno = 0;
     gzFile gz = gzopen(path, "rb");
     if (!gz) {
-        return idx_fail(err, errn, "%s: cannot open: %s", path,
+        return fail_msg(err, errn, "%s: cannot open: %s", path,
                         errno ? strerror(errno) : "out of memory");
     }
     gzbuffer(gz, 1u << 16);
@@ -98,7 +88,7 @@ static int idx_open_header(const char *path, uint32_t magic, const char *kind, i
     size_t got;
     const char *problem;
     if (idx_gz_read(gz, path, head, want, &got, &problem) != 0) {
-        idx_fail(err, errn, "%s: %s", path, problem); /* before gzclose frees problem */
+        fail_msg(err, errn, "%s: %s", path, problem); /* before gzclose frees problem */
         gzclose_r(gz);
         return -1;
     }
@@ -108,12 +98,12 @@ static int idx_open_header(const char *path, uint32_t magic, const char *kind, i
                            : m == IDX_MAGIC_LABELS ? " (an IDX label file)"
                                                    : "";
         gzclose_r(gz);
-        return idx_fail(err, errn, "%s: bad magic 0x%08x%s, expected 0x%08x for IDX %s", path,
+        return fail_msg(err, errn, "%s: bad magic 0x%08x%s, expected 0x%08x for IDX %s", path,
                         (unsigned)m, hint, (unsigned)magic, kind);
     }
     if (got < want) {
         gzclose_r(gz);
-        return idx_fail(err, errn, "%s: truncated header (%zu of %zu bytes)", path, got, want);
+        return fail_msg(err, errn, "%s: truncated header (%zu of %zu bytes)", path, got, want);
     }
     for (int i = 0; i < nd; i++) dims[i] = idx_be32(head + 4 * (i + 1));
     *out = gz;
@@ -128,7 +118,7 @@ static uint8_t *idx_read_body(gzFile gz, const char *path, size_t len, const cha
     size_t cap = len < IDX_CHUNK ? len : IDX_CHUNK;
     uint8_t *buf = malloc(cap);
     if (!buf) {
-        idx_fail(err, errn, "%s: out of memory (%zu bytes)", path, cap);
+        fail_msg(err, errn, "%s: out of memory (%zu bytes)", path, cap);
         return NULL;
     }
     size_t have = 0;
@@ -136,13 +126,13 @@ static uint8_t *idx_read_body(gzFile gz, const char *path, size_t len, const cha
         size_t got;
         const char *problem;
         if (idx_gz_read(gz, path, buf + have, cap - have, &got, &problem) != 0) {
-            idx_fail(err, errn, "%s: %s", path, problem);
+            fail_msg(err, errn, "%s: %s", path, problem);
             free(buf);
             return NULL;
         }
         have += got;
         if (have < cap) {
-            idx_fail(err, errn,
+            fail_msg(err, errn,
                      "%s: truncated: header promises %zu bytes of %s, only %zu follow", path,
                      len, what, have);
             free(buf);
@@ -152,7 +142,7 @@ static uint8_t *idx_read_body(gzFile gz, const char *path, size_t len, const cha
         size_t ncap = cap > len / 2 ? len : 2 * cap;
         uint8_t *nbuf = realloc(buf, ncap);
         if (!nbuf) {
-            idx_fail(err, errn, "%s: out of memory (%zu bytes)", path, ncap);
+            fail_msg(err, errn, "%s: out of memory (%zu bytes)", path, ncap);
             free(buf);
             return NULL;
         }
@@ -164,12 +154,12 @@ static uint8_t *idx_read_body(gzFile gz, const char *path, size_t len, const cha
     size_t got;
     const char *problem;
     if (idx_gz_read(gz, path, &extra, 1, &got, &problem) != 0) {
-        idx_fail(err, errn, "%s: %s", path, problem);
+        fail_msg(err, errn, "%s: %s", path, problem);
         free(buf);
         return NULL;
     }
     if (got != 0) {
-        idx_fail(err, errn, "%s: trailing data after the %zu bytes of %s the header promises",
+        fail_msg(err, errn, "%s: trailing data after the %zu bytes of %s the header promises",
                  path, len, what);
         free(buf);
         return NULL;
@@ -188,7 +178,7 @@ int idx_read_images(const char *path, uint8_t **images, int *n, int *rows, int *
     if (d[0] < 1 || d[0] > IDX_MAX_N || d[1] < 1 || d[1] > IDX_MAX_SIDE || d[2] < 1 ||
         d[2] > IDX_MAX_SIDE) {
         gzclose_r(gz);
-        return idx_fail(err, errn,
+        return fail_msg(err, errn,
                         "%s: bad dimensions %lu x %lu x %lu (want n in 1..%d, rows and cols in "
                         "1..%d)",
                         path, (unsigned long)d[0], (unsigned long)d[1], (unsigned long)d[2],
@@ -197,7 +187,7 @@ int idx_read_images(const char *path, uint8_t **images, int *n, int *rows, int *
     const uint64_t len64 = (uint64_t)d[0] * d[1] * d[2]; /* <= 1e7 * 2^20 < 2^44 */
     if (len64 > SIZE_MAX) {
         gzclose_r(gz);
-        return idx_fail(err, errn, "%s: %llu pixels do not fit in memory", path,
+        return fail_msg(err, errn, "%s: %llu pixels do not fit in memory", path,
                         (unsigned long long)len64);
     }
     uint8_t *pix = idx_read_body(gz, path, (size_t)len64, "pixels", err, errn);
@@ -219,7 +209,7 @@ int idx_read_labels(const char *path, uint8_t **labels, int *n, char *err, size_
     if (idx_open_header(path, IDX_MAGIC_LABELS, "labels", 1, d, &gz, err, errn) != 0) return -1;
     if (d[0] < 1 || d[0] > IDX_MAX_N) {
         gzclose_r(gz);
-        return idx_fail(err, errn, "%s: bad label count %lu (want 1..%d)", path,
+        return fail_msg(err, errn, "%s: bad label count %lu (want 1..%d)", path,
                         (unsigned long)d[0], IDX_MAX_N);
     }
     uint8_t *lab = idx_read_body(gz, path, d[0], "labels", err, errn);
@@ -229,7 +219,7 @@ int idx_read_labels(const char *path, uint8_t **labels, int *n, char *err, size_
         if (lab[i] > 9) {
             const unsigned v = lab[i];
             free(lab);
-            return idx_fail(err, errn, "%s: label %lu is %u, not in 0..9", path,
+            return fail_msg(err, errn, "%s: label %lu is %u, not in 0..9", path,
                             (unsigned long)i, v);
         }
     }
@@ -242,11 +232,11 @@ int idx_read_labels(const char *path, uint8_t **labels, int *n, char *err, size_
 static int idx_find(char *path, size_t pathn, const char *dir, const char *name, char *err,
                     size_t errn) {
     int k = snprintf(path, pathn, "%s/%s", dir, name);
-    if (k < 0 || (size_t)k + 3 >= pathn) return idx_fail(err, errn, "%s: path too long", dir);
+    if (k < 0 || (size_t)k + 3 >= pathn) return fail_msg(err, errn, "%s: path too long", dir);
     if (access(path, F_OK) == 0) return 0;
     strcat(path, ".gz");
     if (access(path, F_OK) == 0) return 0;
-    return idx_fail(err, errn, "%s/%s: not found (nor %s/%s.gz); run `make data`", dir, name,
+    return fail_msg(err, errn, "%s/%s: not found (nor %s/%s.gz); run `make data`", dir, name,
                     dir, name);
 }
 
@@ -259,7 +249,7 @@ int mnist_load(mnist_set *s, const char *dir, const char *which, char *err, size
     } else if (strcmp(which, "test") == 0) {
         prefix = "t10k";
     } else {
-        return idx_fail(err, errn, "%s: unknown MNIST set (expected train or test)", which);
+        return fail_msg(err, errn, "%s: unknown MNIST set (expected train or test)", which);
     }
     char name[64], ipath[4096], lpath[4096];
     snprintf(name, sizeof name, "%s-images-idx3-ubyte", prefix);
@@ -270,7 +260,7 @@ int mnist_load(mnist_set *s, const char *dir, const char *which, char *err, size
     mnist_set t = {0};
     if (idx_read_images(ipath, &t.images, &t.n, &t.rows, &t.cols, err, errn) != 0) return -1;
     if (t.rows != 28 || t.cols != 28) {
-        idx_fail(err, errn, "%s: images are %dx%d, MNIST needs 28x28", ipath, t.rows, t.cols);
+        fail_msg(err, errn, "%s: images are %dx%d, MNIST needs 28x28", ipath, t.rows, t.cols);
         mnist_free(&t);
         return -1;
     }
@@ -280,7 +270,7 @@ int mnist_load(mnist_set *s, const char *dir, const char *which, char *err, size
         return -1;
     }
     if (nl != t.n) {
-        idx_fail(err, errn, "%s: %d labels, but %s has %d images", lpath, nl, ipath, t.n);
+        fail_msg(err, errn, "%s: %d labels, but %s has %d images", lpath, nl, ipath, t.n);
         mnist_free(&t);
         return -1;
     }

@@ -9,17 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Formats "path: problem" into err (if err is not NULL) and returns -1. */
-__attribute__((format(printf, 3, 4)))
-static int pgm_fail(char *err, size_t errn, const char *fmt, ...) {
-    if (err && errn > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errn, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
+#include "fail.h"
 
 static int pgm_is_space(int c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
@@ -79,13 +69,13 @@ static int pgm_header(FILE *f, const char *path, int *w, int *h, long *maxval, i
     for (int i = 0; i < 3; i++) {
         int r = pgm_number(f, &v[i], term);
         if (r == PGM_EOF) {
-            if (ferror(f)) return pgm_fail(err, errn, "%s: read error: %s", path, strerror(errno));
-            return pgm_fail(err, errn, "%s: truncated header (no %s)", path, names[i]);
+            if (ferror(f)) return fail_msg(err, errn, "%s: read error: %s", path, strerror(errno));
+            return fail_msg(err, errn, "%s: truncated header (no %s)", path, names[i]);
         }
-        if (r != PGM_OK) return pgm_fail(err, errn, "%s: bad header: %s is not a number", path,
+        if (r != PGM_OK) return fail_msg(err, errn, "%s: bad header: %s is not a number", path,
                                          names[i]);
         if (v[i] < 1 || v[i] > hi[i]) {
-            return pgm_fail(err, errn, "%s: %s %ld%s out of range 1..%ld", path, names[i],
+            return fail_msg(err, errn, "%s: %s %ld%s out of range 1..%ld", path, names[i],
                             v[i] > 1000000 ? 1000000 : v[i], v[i] > 1000000 ? "+" : "", hi[i]);
         }
     }
@@ -99,15 +89,15 @@ static int pgm_read_file(FILE *f, const char *path, uint8_t **pix, int *w, int *
                          size_t errn) {
     int c0 = getc(f), c1 = getc(f);
     if (c0 == EOF && ferror(f))
-        return pgm_fail(err, errn, "%s: read error: %s", path, strerror(errno));
+        return fail_msg(err, errn, "%s: read error: %s", path, strerror(errno));
     if (c0 != 'P' || (c1 != '2' && c1 != '5'))
-        return pgm_fail(err, errn, "%s: not a PGM file (magic must be P2 or P5)", path);
+        return fail_msg(err, errn, "%s: not a PGM file (magic must be P2 or P5)", path);
     const int binary = c1 == '5';
     /* the magic must be followed by whitespace or a comment */
     int c = getc(f);
     if (c != '#' && !pgm_is_space(c)) {
-        if (c == EOF) return pgm_fail(err, errn, "%s: truncated header", path);
-        return pgm_fail(err, errn, "%s: not a PGM file (junk after the magic)", path);
+        if (c == EOF) return fail_msg(err, errn, "%s: truncated header", path);
+        return fail_msg(err, errn, "%s: not a PGM file (junk after the magic)", path);
     }
     ungetc(c, f);
 
@@ -117,15 +107,15 @@ static int pgm_read_file(FILE *f, const char *path, uint8_t **pix, int *w, int *
     const size_t n = (size_t)*w * (size_t)*h;
     const size_t bps = maxval < 256 ? 1 : 2; /* bytes per P5 sample */
     if (binary && !pgm_is_space(term)) {
-        if (term == EOF) return pgm_fail(err, errn, "%s: truncated (no raster)", path);
-        return pgm_fail(err, errn, "%s: maxval must be followed by one whitespace character",
+        if (term == EOF) return fail_msg(err, errn, "%s: truncated (no raster)", path);
+        return fail_msg(err, errn, "%s: maxval must be followed by one whitespace character",
                         path);
     }
     /* a cheap early check on regular files, before allocating */
     const long long left = pgm_remaining(f);
     const long long need = binary ? (long long)(n * bps) : 2 * (long long)n - 1;
     if (left >= 0 && left < need) {
-        return pgm_fail(err, errn, "%s: truncated: %dx%d raster needs %s%lld bytes, file has %lld",
+        return fail_msg(err, errn, "%s: truncated: %dx%d raster needs %s%lld bytes, file has %lld",
                         path, *w, *h, binary ? "" : "at least ", need, left);
     }
 
@@ -134,7 +124,7 @@ static int pgm_read_file(FILE *f, const char *path, uint8_t **pix, int *w, int *
     if (!out || (binary && !row)) {
         free(out);
         free(row);
-        return pgm_fail(err, errn, "%s: out of memory for a %dx%d image", path, *w, *h);
+        return fail_msg(err, errn, "%s: out of memory for a %dx%d image", path, *w, *h);
     }
     const long half = maxval / 2;
     size_t k = 0;
@@ -147,8 +137,8 @@ static int pgm_read_file(FILE *f, const char *path, uint8_t **pix, int *w, int *
                 free(out);
                 free(row);
                 if (ferror(f))
-                    return pgm_fail(err, errn, "%s: read error: %s", path, strerror(errno));
-                return pgm_fail(err, errn, "%s: truncated raster (row %d of %d)", path, y, *h);
+                    return fail_msg(err, errn, "%s: read error: %s", path, strerror(errno));
+                return fail_msg(err, errn, "%s: truncated raster (row %d of %d)", path, y, *h);
             }
             for (int x = 0; x < *w; x++) {
                 long v = bps == 1 ? row[x] : (long)row[2 * x] << 8 | row[2 * x + 1];
@@ -159,7 +149,7 @@ static int pgm_read_file(FILE *f, const char *path, uint8_t **pix, int *w, int *
         free(row);
         if (getc(f) != EOF) {
             free(out);
-            return pgm_fail(err, errn, "%s: trailing data after the raster", path);
+            return fail_msg(err, errn, "%s: trailing data after the raster", path);
         }
     } else {
         for (; k < n; k++) {
@@ -168,27 +158,27 @@ static int pgm_read_file(FILE *f, const char *path, uint8_t **pix, int *w, int *
             if (r != PGM_OK) {
                 free(out);
                 if (r == PGM_EOF && ferror(f))
-                    return pgm_fail(err, errn, "%s: read error: %s", path, strerror(errno));
+                    return fail_msg(err, errn, "%s: read error: %s", path, strerror(errno));
                 if (r == PGM_EOF)
-                    return pgm_fail(err, errn, "%s: truncated raster (%zu of %zu samples)", path,
+                    return fail_msg(err, errn, "%s: truncated raster (%zu of %zu samples)", path,
                                     k, n);
-                return pgm_fail(err, errn, "%s: sample %zu is not a number", path, k);
+                return fail_msg(err, errn, "%s: sample %zu is not a number", path, k);
             }
             if (v > maxval && bad < 0) bad = v;
             out[k] = (uint8_t)(v > maxval ? 255 : maxval == 255 ? v : (v * 255 + half) / maxval);
         }
         if (pgm_skip(f) != EOF) {
             free(out);
-            return pgm_fail(err, errn, "%s: trailing data after the raster", path);
+            return fail_msg(err, errn, "%s: trailing data after the raster", path);
         }
     }
     if (ferror(f)) {
         free(out);
-        return pgm_fail(err, errn, "%s: read error: %s", path, strerror(errno));
+        return fail_msg(err, errn, "%s: read error: %s", path, strerror(errno));
     }
     if (bad >= 0) {
         free(out);
-        return pgm_fail(err, errn, "%s: sample %ld exceeds maxval %ld", path, bad, maxval);
+        return fail_msg(err, errn, "%s: sample %ld exceeds maxval %ld", path, bad, maxval);
     }
     *pix = out;
     return 0;
@@ -199,7 +189,7 @@ int pgm_read(const char *path, uint8_t **pix, int *w, int *h, char *err, size_t 
     *pix = NULL;
     *w = *h = 0;
     FILE *f = fopen(path, "rb");
-    if (!f) return pgm_fail(err, errn, "%s: cannot open: %s", path, strerror(errno));
+    if (!f) return fail_msg(err, errn, "%s: cannot open: %s", path, strerror(errno));
     int rc = pgm_read_file(f, path, pix, w, h, err, errn);
     fclose(f);
     if (rc != 0) *w = *h = 0;
@@ -211,12 +201,12 @@ int pgm_write(const char *path, const uint8_t *pix, int w, int h, char *err, siz
     assert(w >= 1 && w <= PGM_MAX_SIDE && h >= 1 && h <= PGM_MAX_SIDE);
     const size_t len = strlen(path);
     char *tmp = malloc(len + 5);
-    if (!tmp) return pgm_fail(err, errn, "%s: out of memory", path);
+    if (!tmp) return fail_msg(err, errn, "%s: out of memory", path);
     memcpy(tmp, path, len);
     memcpy(tmp + len, ".tmp", 5);
     FILE *f = fopen(tmp, "wb");
     if (!f) {
-        int rc = pgm_fail(err, errn, "%s: cannot create: %s", tmp, strerror(errno));
+        int rc = fail_msg(err, errn, "%s: cannot create: %s", tmp, strerror(errno));
         free(tmp);
         return rc;
     }
@@ -230,13 +220,13 @@ int pgm_write(const char *path, const uint8_t *pix, int w, int h, char *err, siz
         saved = errno;
     }
     if (!ok) {
-        int rc = pgm_fail(err, errn, "%s: write error: %s", tmp, strerror(saved));
+        int rc = fail_msg(err, errn, "%s: write error: %s", tmp, strerror(saved));
         remove(tmp);
         free(tmp);
         return rc;
     }
     if (rename(tmp, path) != 0) {
-        int rc = pgm_fail(err, errn, "%s: cannot rename %s into place: %s", path, tmp,
+        int rc = fail_msg(err, errn, "%s: cannot rename %s into place: %s", path, tmp,
                           strerror(errno));
         remove(tmp);
         free(tmp);

@@ -16,23 +16,8 @@ expect() { # CODE DESCRIPTION COMMAND...
 }
 echo "# modern (SGD, resume, torch check)"
 
-# 20 images: a horizontal bar whose height gives the label (as in cli.sh)
-mkidx() { # DIR PREFIX
-    { printf '\000\000\010\003\000\000\000\024\000\000\000\034\000\000\000\034'
-      i=0; while [ $i -lt 20 ]; do
-        l=$((i % 10)); r=0
-        while [ $r -lt 28 ]; do
-            if [ $r -ge $((4 + 2 * l)) ] && [ $r -lt $((8 + 2 * l)) ]; then
-                head -c 28 /dev/zero | tr '\000' '\377'
-            else head -c 28 /dev/zero; fi
-            r=$((r + 1))
-        done
-        i=$((i + 1))
-      done; } > "$1/$2-images-idx3-ubyte"
-    { printf '\000\000\010\001\000\000\000\024'
-      i=0; while [ $i -lt 20 ]; do printf "$(printf '\\%03o' $((i % 10)))"; i=$((i + 1)); done; } > "$1/$2-labels-idx1-ubyte"
-}
-mkdir -p "$T/d"; mkidx "$T/d" train; mkidx "$T/d" t10k
+. "$(dirname "$0")/lib.sh"
+mkdir -p "$T/d"; mkidx "$T/d" train 20; mkidx "$T/d" t10k 20
 TR="$L train --data $T/d --passes 3 --train-size 20 --seed 7"
 
 # flags
