@@ -23,16 +23,20 @@ tmp=$out.tmp-$$
     echo "# machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
     echo "# block 0: this reproduction, error in percent"
     echo "# pass	otf_train_map	test_map	train_map	otf_train_mse	test_mse	train_mse	eps_min	eps_max"
-    grep -v '^#' "$map" | tail -n +2 > "$tmp.a"
-    grep -v '^#' "$mse" | tail -n +2 > "$tmp.b"
-    paste "$tmp.a" "$tmp.b" | awk -F'\t' '{print $1 "\t" $6 "\t" $8 "\t" $7 "\t" $16 "\t" $18 "\t" $17 "\t" $3 "\t" $5}'
+    # the two logs joined by pass, columns by name (pass eta eps_min eps_median eps_max
+    # otf_train_err train_err test_err mean_loss seconds ...)
+    awk -F'\t' 'FNR == 1 { f++ } /^#/ || $1 == "pass" { next }
+        f == 1 { otf[$1] = $6; te[$1] = $8; tr[$1] = $7; emin[$1] = $3; emax[$1] = $5; n = $1 }
+        f == 2 { m_otf[$1] = $6; m_te[$1] = $8; m_tr[$1] = $7 }
+        END { for (p = 1; p <= n; p++)
+                  print p "\t" otf[p] "\t" te[p] "\t" tr[p] "\t" m_otf[p] "\t" m_te[p] "\t" m_tr[p] "\t" emin[p] "\t" emax[p] }' \
+        "$map" "$mse"
     printf '\n\n'
     echo "# block 1: the paper (experiments/paper/results-1998.tsv, fig5, digitised)"
     echo "# pass	train	test"
     awk -F'\t' '$1 == "fig5" && $2 == "train" {tr[$3] = $4} $1 == "fig5" && $2 == "test" {te[$3] = $4}
         END {for (i = 1; i <= 21; i++) if (i in tr) print i "\t" tr[i] "\t" te[i]}' experiments/paper/results-1998.tsv
 } > "$tmp"
-rm -f "$tmp.a" "$tmp.b"
 mv "$tmp" "$out"
 gnuplot figures/fig5.gp
 echo "figures/fig5.png figures/fig5.svg"

@@ -6,7 +6,7 @@ set ylabel "Error rate (%)"
 set key top right
 set grid
 set xrange [0:21]
-set yrange [0:5]
+set yrange [0:6.5]
 set style line 1 lc rgb "#1f4e9c" lw 2 pt 7 ps 0.8
 set style line 2 lc rgb "#c0392b" lw 2 pt 5 ps 0.8
 set style line 3 lc rgb "#1f4e9c" lw 1 pt 6 ps 1.2
