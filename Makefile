@@ -243,9 +243,14 @@ report:
 	FIG5_LOG=$(MODEL98).log.tsv DIST_LOG=$(DIST_RUN).log.tsv FIG6_DAT=figures/fig6.dat \
 	    QUICK=$(QUICK) experiments/report.sh
 
-# redraw every figure from its committed data, without training
+# redraw every figure from its committed data, without training. Scripts that name their
+# data figures/NAME.dat run from the top; the others read NAME.dat from the directory they
+# run in (so the drivers can also draw QUICK figures elsewhere) and run inside figures/.
 figures: deps
-	for g in figures/*.gp; do gnuplot "$$g" || exit 1; done
+	@for g in figures/*.gp; do \
+	    if grep -q "figures/[a-z0-9]*\.dat" "$$g"; then gnuplot "$$g"; \
+	    else (cd figures && gnuplot "$${g#figures/}"); fi || exit 1; \
+	done
 
 clean:
 	rm -rf build
