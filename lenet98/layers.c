@@ -315,6 +315,52 @@ ALWAYS_INLINE void conv_fwd_block(int nb, real *wide, const real *in, const real
     for (int j = 0; j < nb; j++) vstore(wide + p0 + j * LANES, &acc[j]);
 }
 
+/* "Compact" coordinates, for maps whose wide runs waste many columns (C3: 140 wide values
+ * for 100 outputs): the input is copied once per kernel column kx into xs[c][kx] (h,ow),
+ * xs[c][kx][r][x] = in[c][r][x + kx]; output p = y ow + x then reads xs[c][kx][p + ky ow]
+ * under tap (ky,kx), a contiguous run over the oh ow outputs with nothing dropped. */
+enum { CONV_MAXXS = 8192 };
+
+/* vectors computed per tap to cover n values in blocks of block_size(n) */
+static int run_vectors(int n) {
+    const int nb = block_size(n), per = nb * LANES;
+    return (n + per - 1) / per * nb;
+}
+
+/* xs (cin,K,h,ow) from in (cin,h,w) */
+ALWAYS_INLINE void conv_shifted_copies(real *xs, const real *in, int cin, int h, int w, int ow) {
+    for (int c = 0; c < cin; c++)
+        for (int kx = 0; kx < K; kx++)
+            for (int r = 0; r < h; r++) {
+                real *dst = xs + (((size_t)c * K + kx) * h + r) * ow;
+                const real *src = in + ((size_t)c * h + r) * w + kx;
+                if (ow >= LANES)
+                    copy_run(dst, src, ow);
+                else
+                    memcpy(dst, src, (size_t)ow * sizeof(real));
+            }
+}
+
+/* out_o at p0 .. p0 + nb LANES - 1 (compact) = bias + sum over connected maps c, taps (ky,kx)
+ * of kernel * xs[c][kx][p + ky ow]; the same terms in the same order as conv_fwd_block */
+ALWAYS_INLINE void conv_cfwd_block(int nb, real *out_o, const real *xs, const real *kern,
+                                   real bias, const unsigned char *trow, int cin, int h,
+                                   int ow, int p0) {
+    vec acc[BLOCK];
+    for (int j = 0; j < nb; j++) acc[j] = vsplat(bias);
+    for (int c = 0; c < cin; c++) {
+        if (trow && !trow[c]) continue;
+        for (int ky = 0; ky < K; ky++)
+            for (int kx = 0; kx < K; kx++) {
+                const real wv = kern[ky * K + kx];
+                const real *src = xs + ((size_t)c * K + kx) * h * ow + ky * ow + p0;
+                for (int j = 0; j < nb; j++) acc[j] += wv * vload(src + j * LANES);
+            }
+        kern += K * K;
+    }
+    for (int j = 0; j < nb; j++) vstore(out_o + p0 + j * LANES, &acc[j]);
+}
+
 LENET_HOT
 void conv_forward(real *out, const real *in, const real *wt, const real *b,
                   const unsigned char *table, int cin, int cout, int h, int w) {
@@ -322,6 +368,26 @@ void conv_forward(real *out, const real *in, const real *wt, const real *b,
     assert(oh > 0 && ow > 0);
     if (P < LANES || h * w > CONV_MAXHW) {
         conv_forward_ref(out, in, wt, b, table, cin, cout, h, w);
+        return;
+    }
+    const int n = oh * ow;
+    if (n >= LANES && (long)cin * K * h * ow <= CONV_MAXXS &&
+        run_vectors(n) < run_vectors(P)) {
+        real xs[CONV_MAXXS];
+        conv_shifted_copies(xs, in, cin, h, w, ow);
+        const int nb = block_size(n);
+        const real *kern = wt;
+        for (int o = 0; o < cout; o++) {
+            const unsigned char *trow = table ? table + o * cin : NULL;
+            real *out_o = out + (size_t)o * n;
+            for (int p0 = 0; p0 < n; p0 += nb * LANES) {
+                const int p = p0 + nb * LANES > n ? n - nb * LANES : p0;
+                WITH_LITERAL_NB(nb, conv_cfwd_block, out_o, xs, kern, b[o], trow, cin, h, ow, p);
+            }
+            int pairs = 0;
+            for (int c = 0; c < cin; c++) pairs += !trow || trow[c];
+            kern += (size_t)pairs * K * K;
+        }
         return;
     }
     const int nb = block_size(P);
