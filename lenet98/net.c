@@ -343,10 +343,11 @@ void lenet_acts_free(lenet_acts *a) { free(a); }
 void lenet_code_input(real *in, const uint8_t *img28, lenet_coding coding) {
     const double lo = coding == LENET_INPUT_PAPER ? LENET_BG : 0.0;
     const double hi = coding == LENET_INPUT_PAPER ? LENET_INK : 1.0;
+    real level[256]; /* each grey level's value, once (784 pixels, 256 levels) */
+    for (int v = 0; v < 256; v++) level[v] = (real)(lo + (hi - lo) * v / 255.0);
     for (int i = 0; i < LENET_IN * LENET_IN; i++) in[i] = (real)lo;
     for (int y = 0; y < 28; y++)
-        for (int x = 0; x < 28; x++)
-            in[(y + 2) * LENET_IN + x + 2] = (real)(lo + (hi - lo) * img28[y * 28 + x] / 255.0);
+        for (int x = 0; x < 28; x++) in[(y + 2) * LENET_IN + x + 2] = level[img28[y * 28 + x]];
 }
 
 /* ======================================================================================
