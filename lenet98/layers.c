@@ -361,6 +361,23 @@ ALWAYS_INLINE void conv_cfwd_block(int nb, real *out_o, const real *xs, const re
     for (int j = 0; j < nb; j++) vstore(out_o + p0 + j * LANES, &acc[j]);
 }
 
+ALWAYS_INLINE void conv_cfwd(real *out, const real *xs, const real *wt, const real *b,
+                             const unsigned char *table, int cin, int cout, int h, int ow) {
+    const int n = (h - K + 1) * ow, nb = block_size(n);
+    const real *kern = wt;
+    for (int o = 0; o < cout; o++) {
+        const unsigned char *trow = table ? table + o * cin : NULL;
+        real *out_o = out + (size_t)o * n;
+        for (int p0 = 0; p0 < n; p0 += nb * LANES) {
+            const int p = p0 + nb * LANES > n ? n - nb * LANES : p0;
+            WITH_LITERAL_NB(nb, conv_cfwd_block, out_o, xs, kern, b[o], trow, cin, h, ow, p);
+        }
+        int pairs = 0;
+        for (int c = 0; c < cin; c++) pairs += !trow || trow[c];
+        kern += (size_t)pairs * K * K;
+    }
+}
+
 LENET_HOT
 void conv_forward(real *out, const real *in, const real *wt, const real *b,
                   const unsigned char *table, int cin, int cout, int h, int w) {
@@ -375,19 +392,13 @@ void conv_forward(real *out, const real *in, const real *wt, const real *b,
         run_vectors(n) < run_vectors(P)) {
         real xs[CONV_MAXXS];
         conv_shifted_copies(xs, in, cin, h, w, ow);
-        const int nb = block_size(n);
-        const real *kern = wt;
-        for (int o = 0; o < cout; o++) {
-            const unsigned char *trow = table ? table + o * cin : NULL;
-            real *out_o = out + (size_t)o * n;
-            for (int p0 = 0; p0 < n; p0 += nb * LANES) {
-                const int p = p0 + nb * LANES > n ? n - nb * LANES : p0;
-                WITH_LITERAL_NB(nb, conv_cfwd_block, out_o, xs, kern, b[o], trow, cin, h, ow, p);
-            }
-            int pairs = 0;
-            for (int c = 0; c < cin; c++) pairs += !trow || trow[c];
-            kern += (size_t)pairs * K * K;
-        }
+        /* LeNet's two shapes with literal sizes, so the taps' offsets are constants */
+        if (h == S2_H && ow == C3_H)
+            conv_cfwd(out, xs, wt, b, table, cin, cout, S2_H, C3_H);
+        else if (h == LENET_IN && ow == C1_H)
+            conv_cfwd(out, xs, wt, b, table, cin, cout, LENET_IN, C1_H);
+        else
+            conv_cfwd(out, xs, wt, b, table, cin, cout, h, ow);
         return;
     }
     const int nb = block_size(P);
