@@ -40,6 +40,20 @@ ALWAYS_INLINE real vsum(vec v) {
     return h[0];
 }
 
+/* dst (n) = src (n), n >= LANES: whole vectors, the last one shifted back to end at n (it
+ * rewrites a few values identically); an inline copy instead of a libc call per short row */
+ALWAYS_INLINE void copy_run(real *dst, const real *src, int n) {
+    int i = 0;
+    for (; i + LANES <= n; i += LANES) {
+        const vec v = vload(src + i);
+        vstore(dst + i, &v);
+    }
+    if (i < n) {
+        const vec v = vload(src + n - LANES);
+        vstore(dst + n - LANES, &v);
+    }
+}
+
 /* ======================================================================================
  * Squashing (Eq. 5-6, App. A) */
 
