@@ -4,17 +4,9 @@
 # set made here. One line per check; ends with "N passed, N failed".
 B=${1:-build}
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+SUITE=cli
 . "$(dirname "$0")/lib.sh"
 L=$(lenet98_cmd "$B" "$T")
-pass=0; fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL cli: $*"; }
-# expect CODE DESCRIPTION COMMAND...: the command exits with CODE
-expect() {
-    code=$1; what=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"; rc=$?
-    if [ "$rc" -eq "$code" ]; then ok; else bad "$what: exit $rc, expected $code ($(head -c 300 "$T/err"))"; fi
-}
 # reject DESCRIPTION PATTERN COMMAND...: a usage error (exit 2) whose message matches PATTERN
 reject() {
     what=$1; pat=$2; shift 2

@@ -14,11 +14,9 @@
 # stopped state, then signals. One line per failed check; ends with "N passed, N failed".
 B=${1:-build}
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+SUITE=faults
 . "$(dirname "$0")/lib.sh"
 L=$(lenet98_cmd "$B" "$T")
-pass=0; fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL faults: $*"; }
 echo "# faults"
 
 mkdir -p "$T/d"

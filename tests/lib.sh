@@ -1,4 +1,16 @@
-# lib.sh: what the test scripts share (sourced; POSIX sh).
+# lib.sh: what the test scripts share (sourced; POSIX sh). The sourcing script sets SUITE
+# (the name on its FAIL lines) and T (its scratch directory) first.
+
+# the counters, and one line per failed check
+pass=0; fail=0
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $SUITE: $*"; }
+# expect CODE DESCRIPTION COMMAND...: the command exits with CODE (its output in $T/out, $T/err)
+expect() {
+    code=$1; what=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"; rc=$?
+    if [ "$rc" -eq "$code" ]; then ok; else bad "$what: exit $rc, expected $code ($(head -c 300 "$T/err"))"; fi
+}
 
 # lenet98_cmd BUILD DIR: prints the command to run the CLI: BUILD/lenet98, or when VALGRIND is
 # set (make valgrind) a wrapper DIR/lenet98 that runs it under valgrind in the same process,

@@ -6,16 +6,9 @@
 B=${1:-build}
 L=$B/lenet98
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-pass=0; fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL modern: $*"; }
-expect() { # CODE DESCRIPTION COMMAND...
-    code=$1; what=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"; rc=$?
-    if [ "$rc" -eq "$code" ]; then ok; else bad "$what: exit $rc, expected $code ($(head -c 300 "$T/err"))"; fi
-}
 echo "# modern (SGD, resume, torch check)"
 
+SUITE=modern
 . "$(dirname "$0")/lib.sh"
 mkdir -p "$T/d"; mkidx "$T/d" train 20; mkidx "$T/d" t10k 20
 TR="$L train --data $T/d --passes 3 --train-size 20 --seed 7"
