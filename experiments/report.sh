@@ -19,7 +19,7 @@ OUT=figures/REPORT.md
 mkdir -p figures
 machine=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')
 cores=$(nproc 2>/dev/null || echo '?')
-rev=$(git describe --always --dirty 2>/dev/null || echo unknown)
+rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 paper() { # FIGURE SERIES [X] -> the value
     awk -F'\t' -v f="$1" -v s="$2" -v x="${3:-}" '$1 == f && $2 == s && (x == "" || $3 == x) { print $4; exit }' "$P"
@@ -54,7 +54,8 @@ datval() { # DAT LABEL -> value
 {
 echo "# LeNet-5 (LeCun, Bottou, Bengio & Haffner 1998): paper vs this reproduction"
 echo
-echo "Written by \`experiments/report.sh\` (\`make report\`) at revision \`$rev\`${QUICK:+ (QUICK=$QUICK: a small version of the experiments, not the paper's settings)}."
+quick=""; [ "${QUICK:-0}" = 1 ] && quick=" (QUICK=1: a small version of the experiments, not the paper's settings)"
+echo "Written by \`experiments/report.sh\` (\`make report\`) at revision \`$rev\`$quick; each row names the revision of the binary that trained it."
 echo "Machine where the report was written: ${machine:-unknown CPU}, $cores cores. The training logs do not record"
 echo "the machine they ran on; wall times are theirs (sum of the per-pass seconds)."
 echo "Paper numbers: \`$P\` (printed = in the text or on a figure; digitised = read off a curve,"
@@ -87,17 +88,16 @@ fi
 # ---- Figure 6
 f6=""
 if [ -f "$FIG6_DAT" ]; then
+    # block 0 of fig6.dat (experiments/fig6.sh): size_thousands train_err test_err passes run;
+    # each run's command and revision are in a header line "# RUN: COMMAND (revision R)"
     f6=$(awk -F'\t' '
-        /^#/ { if ($0 ~ /command:/) { c = $0; sub(/.*command: */, "", c) }
-               if ($0 ~ /revision/) { r = $0; sub(/.*revision */, "", r); sub(/[;, ].*/, "", r) }
-               if ($0 ~ /seed/) { s = $0; sub(/.*seed[ =]*/, "", s); sub(/[;, ].*/, "", s) }
-               next }
-        !hdr { for (i = 1; i <= NF; i++) { h = tolower($i)
-                   if (h ~ /size|^n$|patterns|thousand/ && !sz) sz = i
-                   else if (h ~ /test/ && h !~ /dist/ && !te) te = i
-                   else if (h ~ /train/ && !tr) tr = i }
-               hdr = 1; next }
-        sz && te && tr { k = $sz + 0; if (k > 1000) k = k / 1000; printf "%g|%s|%s|%s|%s|%s\n", k, $tr, $te, c, s, r }' "$FIG6_DAT")
+        /^# [a-z]+-n[0-9]+: / { split($0, a, ": "); name = substr(a[1], 3); c = $0
+               sub(/^# [^:]*: /, "", c); r = c; sub(/ \(.*$/, "", c); sub(/.*revision /, "", r)
+               sub(/\)$/, "", r); cmd[name] = c; rv[name] = r; next }
+        /^#/ { next }
+        /^$/ { blank++; next }
+        blank == 0 { s = "-"; if (cmd[$5] ~ /--seed /) { s = cmd[$5]; sub(/.*--seed /, "", s); sub(/ .*/, "", s) }
+                     printf "%g|%s|%s|%s|%s|%s\n", $1, $2, $3, cmd[$5], s, rv[$5] }' "$FIG6_DAT")
 fi
 for k in 15 30 60; do
     line=$(echo "$f6" | awk -F'|' -v k=$k '$1 + 0 == k')
@@ -177,7 +177,7 @@ for p in figures/*.png; do
     n=$(basename "$p" .png)
     echo "### $n"
     echo
-    [ -f "figures/$n.gp" ] && sed -n '/^#/!q; s/^# *//; s/^Data: .*//; p' "figures/$n.gp" | tr '\n' ' ' && printf '\n\n'
+    [ -f "figures/$n.gp" ] && sed -n '1{s/^# *//; s/^[a-z0-9]*\.gp: *//; p}' "figures/$n.gp" && echo
     echo "![$n]($n.png)"
     echo
 done

@@ -17,7 +17,8 @@ if [ "${QUICK:-0}" = 1 ]; then
 else
     PASSES=20; TRAIN=60000; R=build/runs; FIG=${FIGURES:-figures}
 fi
-REV=$(git describe --always --dirty 2>/dev/null || echo unknown)
+# the revision of the lenet98 binary (the tables' runs each carry their own in their logs)
+REV=$(cat "$(dirname "$L")/revision" 2>/dev/null || echo unknown)
 mkdir -p "$R" "$FIG" || exit 1
 [ -x "$L" ] || { echo "$0: $L: not built (make)" >&2; exit 1; }
 
@@ -25,12 +26,13 @@ mkdir -p "$R" "$FIG" || exit 1
 # through the shared run cache (experiments/train-run.sh, which links $R/NAME.bin and
 # $R/NAME.bin.log.tsv to it), so a training another figure also needs is trained once
 run_rule() {
-    mk=$1; name=$2; shift 2
-    printf -- '--passes %s --train-size %s %s\n' "$PASSES" "$TRAIN" "$*" > "$R/$name.cmd.new"
-    if cmp -s "$R/$name.cmd.new" "$R/$name.cmd"; then rm -f "$R/$name.cmd.new"
-    else mv "$R/$name.cmd.new" "$R/$name.cmd"; fi
+    # (rr_ names: sh has no locals, and callers loop over a variable called name)
+    rr_mk=$1; rr_name=$2; shift 2
+    printf -- '--passes %s --train-size %s %s\n' "$PASSES" "$TRAIN" "$*" > "$R/$rr_name.cmd.new"
+    if cmp -s "$R/$rr_name.cmd.new" "$R/$rr_name.cmd"; then rm -f "$R/$rr_name.cmd.new"
+    else mv "$R/$rr_name.cmd.new" "$R/$rr_name.cmd"; fi
     printf '%s/%s.bin: %s/%s.cmd\n\t@LINK=%s/%s DATA=%s LENET98=%s experiments/train-run.sh $$(cat $<) > /dev/null\nall: %s/%s.bin\n' \
-        "$R" "$name" "$R" "$name" "$R" "$name" "$DATA" "$L" "$R" "$name" >> "$mk"
+        "$R" "$rr_name" "$R" "$rr_name" "$R" "$rr_name" "$DATA" "$L" "$R" "$rr_name" >> "$rr_mk"
 }
 
 # run_make MAKEFILE: runs the rules, in parallel (the caller's jobserver, or -j$JOBS)
