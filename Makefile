@@ -30,7 +30,9 @@ TESTSRC  = $(wildcard tests/*.c)
 EXPSRC   = $(wildcard experiments/*.c)
 EXPBIN   = $(EXPSRC:experiments/%.c=$(B)/%)
 
-REV     := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# the git revision, "-dirty" when sources differ from it (regenerated figures/ do not count)
+REV     := $(shell r=$$(git describe --always 2>/dev/null || echo unknown); \
+             git diff --quiet HEAD -- . ':(exclude)figures' 2>/dev/null || r=$$r-dirty; echo $$r)
 
 .PHONY: all deps FORCE data test sanitize valgrind fuzz bench reproduce figures clean help fig5
 .SECONDARY:

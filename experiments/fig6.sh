@@ -51,7 +51,7 @@ run_one() {
 
 collect() {
     local dat=figures/fig6.dat tmp=figures/fig6.dat.tmp rev
-    rev=$(git describe --always --dirty 2>/dev/null || echo unknown)
+    rev=$(cat "$B/revision" 2>/dev/null || echo unknown)
     mkdir -p figures
     {
         echo "# Figure 6: error after $PASSES passes vs training-set size; mode $MODE" \
