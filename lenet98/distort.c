@@ -37,36 +37,42 @@ void distort_draw(distort_params *p, const distort_ranges *g, uint64_t seed, uin
     p->h = g->shear * distort_sym(distort_hash(seed, index, 4));
 }
 
-/* in (28,28) at integer pixel (x, y), 0 outside */
-static double distort_pixel(const uint8_t *in, int x, int y) {
-    if (x < 0 || y < 0 || x >= DISTORT_SIDE || y >= DISTORT_SIDE) return 0.0;
-    return in[y * DISTORT_SIDE + x];
+/* in (side,side) at integer pixel (x, y), 0 outside */
+static double distort_pixel(const uint8_t *in, int x, int y, int side) {
+    if (x < 0 || y < 0 || x >= side || y >= side) return 0.0;
+    return in[y * side + x];
 }
 
-void distort_apply(uint8_t *out, const uint8_t *in, const distort_params *p) {
+/* out (side,side) <- in (side,side) under p, about the field's centre */
+static void distort_apply_side(uint8_t *out, const uint8_t *in, const distort_params *p,
+                               int side) {
     assert(p->s > 0 && p->q > 0);
-    const double c = 0.5 * (DISTORT_SIDE - 1); /* 13.5: the field's centre, in pixel units */
+    const double c = 0.5 * (side - 1); /* 13.5 for 28: the field's centre, in pixel units */
     const double sx = 1.0 / (p->s * p->q), sy = p->q / p->s;
-    for (int yo = 0; yo < DISTORT_SIDE; yo++) {
+    for (int yo = 0; yo < side; yo++) {
         /* inverse map: y = (y' - ty) q / s, x = (x' - tx) / (s q) - h y */
         const double y = (yo - c - p->ty) * sy;
         const double ys = y + c;
         const double y0 = floor(ys), fy = ys - y0;
-        for (int xo = 0; xo < DISTORT_SIDE; xo++) {
+        for (int xo = 0; xo < side; xo++) {
             const double xs = (xo - c - p->tx) * sx - p->h * y + c;
             const double x0 = floor(xs), fx = xs - x0;
             double v = 0.0;
-            if (xs > -1.0 && xs < DISTORT_SIDE && ys > -1.0 && ys < DISTORT_SIDE) {
+            if (xs > -1.0 && xs < side && ys > -1.0 && ys < side) {
                 const int ix = (int)x0, iy = (int)y0;
-                v = (1 - fy) * ((1 - fx) * distort_pixel(in, ix, iy) +
-                                fx * distort_pixel(in, ix + 1, iy)) +
-                    fy * ((1 - fx) * distort_pixel(in, ix, iy + 1) +
-                          fx * distort_pixel(in, ix + 1, iy + 1));
+                v = (1 - fy) * ((1 - fx) * distort_pixel(in, ix, iy, side) +
+                                fx * distort_pixel(in, ix + 1, iy, side)) +
+                    fy * ((1 - fx) * distort_pixel(in, ix, iy + 1, side) +
+                          fx * distort_pixel(in, ix + 1, iy + 1, side));
             }
             const long r = lround(v);
-            out[yo * DISTORT_SIDE + xo] = (uint8_t)(r < 0 ? 0 : r > 255 ? 255 : r);
+            out[yo * side + xo] = (uint8_t)(r < 0 ? 0 : r > 255 ? 255 : r);
         }
     }
+}
+
+void distort_apply(uint8_t *out, const uint8_t *in, const distort_params *p) {
+    distort_apply_side(out, in, p, DISTORT_SIDE);
 }
 
 void distort_image(uint8_t out[DISTORT_SIDE * DISTORT_SIDE],
@@ -75,6 +81,19 @@ void distort_image(uint8_t out[DISTORT_SIDE * DISTORT_SIDE],
     distort_params p;
     distort_draw(&p, g, seed, index);
     distort_apply(out, in, &p);
+}
+
+void distort_image_field(uint8_t out[DISTORT_FIELD * DISTORT_FIELD],
+                         const uint8_t in[DISTORT_SIDE * DISTORT_SIDE],
+                         const distort_ranges *g, uint64_t seed, uint64_t index) {
+    enum { PAD = (DISTORT_FIELD - DISTORT_SIDE) / 2 };
+    uint8_t field[DISTORT_FIELD * DISTORT_FIELD] = {0};
+    for (int y = 0; y < DISTORT_SIDE; y++)
+        for (int x = 0; x < DISTORT_SIDE; x++)
+            field[(y + PAD) * DISTORT_FIELD + x + PAD] = in[y * DISTORT_SIDE + x];
+    distort_params p;
+    distort_draw(&p, g, seed, index);
+    distort_apply_side(out, field, &p, DISTORT_FIELD);
 }
 
 int distort_version(uint64_t seed, long i, long pass) {

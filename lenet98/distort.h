@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 enum { DISTORT_SIDE = 28 }; /* the MNIST field; the network pads it to 32x32 afterwards */
+enum { DISTORT_FIELD = 32 }; /* the network's input field */
 
 /* Half-widths of the uniform ranges. A zero range switches that distortion off. */
 typedef struct {
@@ -48,6 +49,13 @@ void distort_apply(uint8_t *out, const uint8_t *in, const distort_params *p);
 void distort_image(uint8_t out[DISTORT_SIDE * DISTORT_SIDE],
                    const uint8_t in[DISTORT_SIDE * DISTORT_SIDE], const distort_ranges *g,
                    uint64_t seed, uint64_t index);
+
+/* The same copy made in the network's 32x32 input field instead (the 28x28 image padded with
+ * 2 background pixels a side first, the map about the field's centre 15.5), so ink moved past
+ * the 28x28 border is kept (lenet98 train --distort-field 32). */
+void distort_image_field(uint8_t out[DISTORT_FIELD * DISTORT_FIELD],
+                         const uint8_t in[DISTORT_SIDE * DISTORT_SIDE],
+                         const distort_ranges *g, uint64_t seed, uint64_t index);
 
 /* The 600,000-pattern training set (Sec. III-C) over n originals: DISTORT_VERSIONS versions
  * of each, version 0 the original, version v >= 1 the distorted copy with index v * n + i.

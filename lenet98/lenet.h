@@ -163,6 +163,8 @@ void lenet_acts_free(lenet_acts *a);
 
 /* Input coding: 28x28 uint8 image -> 32x32 field (Sec. II-B). */
 void lenet_code_input(real *in, const uint8_t *img28, lenet_coding coding);
+/* The same coding of an image already in the 32x32 field. */
+void lenet_code_field(real *in, const uint8_t *img32, lenet_coding coding);
 
 /* Forward: in -> out; the RBF penalties y_i (Eq. 7) or the linear scores. Reads a->x.in. */
 void lenet_forward(const lenet_model *m, lenet_acts *a);

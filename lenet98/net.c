@@ -350,6 +350,14 @@ void lenet_code_input(real *in, const uint8_t *img28, lenet_coding coding) {
         for (int x = 0; x < 28; x++) in[(y + 2) * LENET_IN + x + 2] = level[img28[y * 28 + x]];
 }
 
+/* img32 (32,32) uint8 -> in (32,32), the same linear coding */
+void lenet_code_field(real *in, const uint8_t *img32, lenet_coding coding) {
+    const double lo = coding == LENET_INPUT_PAPER ? LENET_BG : 0.0;
+    const double hi = coding == LENET_INPUT_PAPER ? LENET_INK : 1.0;
+    for (int i = 0; i < LENET_IN * LENET_IN; i++)
+        in[i] = (real)(lo + (hi - lo) * img32[i] / 255.0);
+}
+
 /* ======================================================================================
  * The network */
 

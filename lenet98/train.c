@@ -35,6 +35,7 @@ typedef struct {
     int init_given;
     int distort;       /* train on the 10 N patterns of Sec. III-C (distort.h) */
     distort_ranges dg; /* their ranges */
+    int dfield;        /* where the copies are made: 28 (the MNIST image) or 32 (the input field) */
     /* SGD (--optimizer sgd) */
     opt_kind opt;
     double lr, momentum;
@@ -100,6 +101,10 @@ static void settings_line(char *buf, size_t n, const train_opts *o) {
         const size_t k = strlen(buf);
         snprintf(buf + k, n - k, " distort=translate:%g,scale:%g,squeeze:%g,shear:%g",
                  o->dg.translate, o->dg.scale, o->dg.squeeze, o->dg.shear);
+        if (o->dfield == DISTORT_FIELD) { /* only when not the default, as above */
+            const size_t k2 = strlen(buf);
+            snprintf(buf + k2, n - k2, ",field:%d", o->dfield);
+        }
     }
 }
 
@@ -114,10 +119,16 @@ static void train_pattern(real *in, const mnist_set *tr, size_t i, long pass,
         lenet_code_input(in, img, o->arch.input);
         return;
     }
-    uint8_t copy[DISTORT_SIDE * DISTORT_SIDE];
-    distort_image(copy, img, &o->dg, (uint64_t)o->seed,
-                  (uint64_t)v * (uint64_t)o->train_size + i);
-    lenet_code_input(in, copy, o->arch.input);
+    const uint64_t index = (uint64_t)v * (uint64_t)o->train_size + i;
+    if (o->dfield == DISTORT_FIELD) {
+        uint8_t copy[DISTORT_FIELD * DISTORT_FIELD];
+        distort_image_field(copy, img, &o->dg, (uint64_t)o->seed, index);
+        lenet_code_field(in, copy, o->arch.input);
+    } else {
+        uint8_t copy[DISTORT_SIDE * DISTORT_SIDE];
+        distort_image(copy, img, &o->dg, (uint64_t)o->seed, index);
+        lenet_code_input(in, copy, o->arch.input);
+    }
 }
 
 /* ======================================================================================
@@ -427,6 +438,8 @@ static void usage(void) {
         "  --distort-scale X      scale in 1 +- X (default %g)\n"
         "  --distort-squeeze X    width times q, height over q, q in 1 +- X (default %g)\n"
         "  --distort-shear X      horizontal shear x += h y, h in +-X (default %g)\n"
+        "  --distort-field 28|32  make the copies in the 28x28 image (default) or in the\n"
+        "                         32x32 input field, keeping ink moved past the 28x28 border\n"
         "  --optimizer sdlm|sgd   (default: sgd for modern, else sdlm)\n"
         "  --lr X                 SGD: the rate of pass 1 (default 0.1)\n"
         "  --momentum X           SGD: momentum (default 0.9)\n"
@@ -462,13 +475,14 @@ int cmd_train(int argc, char **argv) {
         {"distort-scale", required_argument, 0, 'S'},
         {"distort-squeeze", required_argument, 0, 'Q'},
         {"distort-shear", required_argument, 0, 'R'},
+        {"distort-field", required_argument, 0, 'F'},
         {"optimizer", required_argument, 0, 'O'}, {"lr", required_argument, 0, 'y'},
         {"momentum", required_argument, 0, 'M'}, {"batch", required_argument, 0, 'B'},
         {"schedule", required_argument, 0, 'C'},
         {0, 0, 0, 0}};
     train_opts o = {"data", NULL, NULL, NULL, 20, 60000, 1, SDLM_HESSIAN_SAMPLES, 0, LOSS_MAP,
                     1.0, SDLM_MU, 1.0, LENET_ARCH_LENET5, LENET_INIT_PAPER, 0,
-                    0, DISTORT_DEFAULT, OPT_SDLM, 0.1, 0.9, 64, SCHED_COSINE, SDLM_EPS_MAX};
+                    0, DISTORT_DEFAULT, DISTORT_SIDE, OPT_SDLM, 0.1, 0.9, 64, SCHED_COSINE, SDLM_EPS_MAX};
     int c, loss_given = 0, ranges_given = 0, print_settings = 0, hs_given = 0;
     int opt_given = 0, sgd_given = 0, sdlm_given = 0;
     const char *C = "train";
@@ -528,6 +542,15 @@ int cmd_train(int argc, char **argv) {
         case 'S': ranges_given = 1; if (cli_double("--distort-scale", optarg, 0, 0.9, &o.dg.scale)) return EXIT_USAGE; break;
         case 'Q': ranges_given = 1; if (cli_double("--distort-squeeze", optarg, 0, 0.9, &o.dg.squeeze)) return EXIT_USAGE; break;
         case 'R': ranges_given = 1; if (cli_double("--distort-shear", optarg, 0, 2, &o.dg.shear)) return EXIT_USAGE; break;
+        case 'F': {
+            long f;
+            ranges_given = 1;
+            if (cli_long("--distort-field", optarg, DISTORT_SIDE, DISTORT_FIELD, &f)) return EXIT_USAGE;
+            if (f != DISTORT_SIDE && f != DISTORT_FIELD)
+                return cli_usage_error(C, "--distort-field: %ld is not 28 or 32", f);
+            o.dfield = (int)f;
+            break;
+        }
         default: return cli_usage_error(C, "unknown option");
         }
     }

@@ -88,6 +88,9 @@ cmp -s "$T/d1.bin" "$T/d3.bin" && bad "other ranges give another model" || ok
 expect 1 "resume a --distort checkpoint without --distort is refused" "$L" train --data "$T/d" --passes 2 --train-size 20 --hessian-samples 10 --seed 5 -o "$T/d1.bin" --resume "$T/d1.bin.ckpt"
 expect 2 "a range flag without --distort" "$L" train --data "$T/d" --distort-scale 0.1 -o "$T/x.bin"
 expect 2 "a negative range" "$L" train --data "$T/d" --distort --distort-shear -0.1 -o "$T/x.bin"
+expect 2 "--distort-field other than 28 or 32" "$L" train --data "$T/d" --distort --distort-field 30 -o "$T/x.bin"
+expect 0 "train --distort --distort-field 32" "$L" train --data "$T/d" --passes 1 --train-size 20 --hessian-samples 10 --seed 5 --distort --distort-field 32 -o "$T/f32.bin"
+grep -q 'distort=translate:2,scale:0.15,squeeze:0.15,shear:0.3,field:32$' "$T/f32.bin.log.tsv" && ok || bad "the log header records field:32"
 
 # eval --reject-curve on the tiny set
 expect 0 "eval --reject-curve" "$L" eval --model "$T/a.bin" --data "$T/d" --set train --reject-curve "$T/rej.tsv"

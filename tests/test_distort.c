@@ -64,6 +64,32 @@ static void distort_t_identity(void) {
     CHECK(same);
 }
 
+/* in the 32x32 field: zero ranges give the image padded with 2 background pixels a side, and
+ * where no ink reaches the 28x28 border the copy is the 28x28 copy, padded */
+static void distort_t_field(void) {
+    enum { F = DISTORT_FIELD, PAD = (DISTORT_FIELD - DISTORT_SIDE) / 2 };
+    const distort_ranges zero = {0, 0, 0, 0};
+    uint8_t in[D_N], small[D_N], out[F * F], padded[F * F];
+    for (int i = 0; i < D_N; i++) in[i] = (uint8_t)(distort_hash(7, (uint64_t)i, 1) & 255);
+    memset(padded, 0, sizeof padded);
+    for (int y = 0; y < DISTORT_SIDE; y++)
+        for (int x = 0; x < DISTORT_SIDE; x++)
+            padded[(y + PAD) * F + x + PAD] = in[y * DISTORT_SIDE + x];
+    distort_image_field(out, in, &zero, 5, 60017);
+    CHECK(memcmp(out, padded, sizeof out) == 0);
+    /* a ring well inside the field: both ways give the same pixels */
+    distort_t_ring(in, 13.5, 13.5);
+    const distort_ranges g = DISTORT_DEFAULT;
+    int same = 1;
+    for (uint64_t k = 0; k < 20; k++) {
+        distort_image(small, in, &g, 3, 60000 + k);
+        distort_image_field(out, in, &g, 3, 60000 + k);
+        for (int y = 0; y < DISTORT_SIDE; y++)
+            same &= memcmp(out + (y + PAD) * F + PAD, small + y * DISTORT_SIDE, DISTORT_SIDE) == 0;
+    }
+    CHECK(same);
+}
+
 static void distort_t_translation(void) {
     uint8_t in[D_N], out[D_N];
     for (int i = 0; i < D_N; i++) in[i] = (uint8_t)(1 + distort_hash(4, (uint64_t)i, 0) % 255);
@@ -185,6 +211,7 @@ void test_distort(void) {
     TEST_GROUP("test_distort");
     distort_t_determinism();
     distort_t_identity();
+    distort_t_field();
     distort_t_translation();
     distort_t_mass_preserved();
     distort_t_ranges();
