@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { CELL = DISTORT_SIDE, GAP = 2, GRID = 10, SIDE = GRID * CELL + (GRID + 1) * GAP };
+/* each cell is the 32x32 input field, as training makes the copies (distort_image_field) */
+enum { CELL = DISTORT_FIELD, GAP = 2, GRID = 10, SIDE = GRID * CELL + (GRID + 1) * GAP,
+       PAD = (DISTORT_FIELD - DISTORT_SIDE) / 2 };
 #define BORDER 40
 
 static void usage(void) {
@@ -95,14 +97,16 @@ int main(int argc, char **argv) {
         if (first[d] < 0) continue; /* a tiny --train-size without this digit */
         const uint8_t *img = tr.images + (size_t)first[d] * DISTORT_SIDE * DISTORT_SIDE;
         for (int v = 0; v < GRID; v++) {
-            uint8_t cell[DISTORT_SIDE * DISTORT_SIDE];
+            uint8_t cell[CELL * CELL];
             const uint64_t index = (uint64_t)v * (uint64_t)n + (uint64_t)first[d];
             distort_params p = {0, 0, 1, 1, 0};
-            if (v == 0) {
-                memcpy(cell, img, sizeof cell);
+            if (v == 0) { /* the original, padded into the field */
+                memset(cell, 0, sizeof cell);
+                for (int y = 0; y < DISTORT_SIDE; y++)
+                    memcpy(cell + (y + PAD) * CELL + PAD, img + y * DISTORT_SIDE, DISTORT_SIDE);
             } else {
                 distort_draw(&p, &g, (uint64_t)seed, index);
-                distort_apply(cell, img, &p);
+                distort_image_field(cell, img, &g, (uint64_t)seed, index);
             }
             fprintf(f.f, "# %d\t%ld\t%d\t%llu\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", d, first[d], v,
                     v ? (unsigned long long)index : 0ull, p.tx, p.ty, p.s, p.q, p.h);

@@ -1,6 +1,6 @@
 # fig7.gp: Figure 7, the distorted training patterns (Sec. III-C). Run from the repository
 # root: gnuplot figures/fig7.gp (reads figures/fig7.dat, written by build/fig7).
-set terminal pngcairo size 760,820 font "DejaVu Sans,10"
+set terminal pngcairo size 800,860 font "DejaVu Sans,10"
 set output 'figures/fig7.png'
 unset key
 unset border
@@ -10,13 +10,13 @@ unset ytics
 set size ratio -1
 set palette gray negative
 set cbrange [0:255]
-set xrange [-0.5:301.5]
-set yrange [301.5:-0.5]
+set xrange [-0.5:341.5]
+set yrange [341.5:-0.5]
 set lmargin 4
-set tmargin 4
+set tmargin 5
 set title "Figure 7: training digits (left: original) and nine distorted copies of each\n" . \
-          "random translation, scaling, squeezing and horizontal shear (ranges: experiments/distortions.md)"
-set label 1 "original" at 16,-4 center front
-set label 2 "distorted copies 1..9 (the 540,000 are 9 per original)" at 166,-4 center front
-do for [d=0:9] { set label (10 + d) sprintf("%d", d) at -6, 16 + 30 * d center front }
+          "random translation, scaling, squeezing and horizontal shear, in the 32x32 input field"
+set label 1 "original" at 18,-4 center front
+set label 2 "distorted copies 1..9 (the 540,000 are 9 per original)" at 188,-4 center front
+do for [d=0:9] { set label (10 + d) sprintf("%d", d) at -6, 18 + 34 * d center front }
 plot 'figures/fig7.dat' matrix with image

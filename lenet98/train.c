@@ -101,7 +101,9 @@ static void settings_line(char *buf, size_t n, const train_opts *o) {
         const size_t k = strlen(buf);
         snprintf(buf + k, n - k, " distort=translate:%g,scale:%g,squeeze:%g,shear:%g",
                  o->dg.translate, o->dg.scale, o->dg.squeeze, o->dg.shear);
-        if (o->dfield == DISTORT_FIELD) { /* only when not the default, as above */
+        /* field:32 is named, 28 is not, so the settings of the runs made before the flag
+         * existed (all in 28x28) are unchanged */
+        if (o->dfield == DISTORT_FIELD) {
             const size_t k2 = strlen(buf);
             snprintf(buf + k2, n - k2, ",field:%d", o->dfield);
         }
@@ -438,8 +440,8 @@ static void usage(void) {
         "  --distort-scale X      scale in 1 +- X (default %g)\n"
         "  --distort-squeeze X    width times q, height over q, q in 1 +- X (default %g)\n"
         "  --distort-shear X      horizontal shear x += h y, h in +-X (default %g)\n"
-        "  --distort-field 28|32  make the copies in the 28x28 image (default) or in the\n"
-        "                         32x32 input field, keeping ink moved past the 28x28 border\n"
+        "  --distort-field 28|32  make the copies in the 32x32 input field (default), or in\n"
+        "                         the 28x28 image, losing ink moved past its border\n"
         "  --optimizer sdlm|sgd   (default: sgd for modern, else sdlm)\n"
         "  --lr X                 SGD: the rate of pass 1 (default 0.1)\n"
         "  --momentum X           SGD: momentum (default 0.9)\n"
@@ -482,7 +484,7 @@ int cmd_train(int argc, char **argv) {
         {0, 0, 0, 0}};
     train_opts o = {"data", NULL, NULL, NULL, 20, 60000, 1, SDLM_HESSIAN_SAMPLES, 0, LOSS_MAP,
                     1.0, SDLM_MU, 1.0, LENET_ARCH_LENET5, LENET_INIT_PAPER, 0,
-                    0, DISTORT_DEFAULT, DISTORT_SIDE, OPT_SDLM, 0.1, 0.9, 64, SCHED_COSINE, SDLM_EPS_MAX};
+                    0, DISTORT_DEFAULT, DISTORT_FIELD, OPT_SDLM, 0.1, 0.9, 64, SCHED_COSINE, SDLM_EPS_MAX};
     int c, loss_given = 0, ranges_given = 0, print_settings = 0, hs_given = 0;
     int opt_given = 0, sgd_given = 0, sdlm_given = 0;
     const char *C = "train";
