@@ -3,6 +3,7 @@
  * background fill, the version schedule of the 600,000-pattern training set. */
 #include "check.h"
 #include "distort.h"
+#include "normalize.h"
 
 #include <math.h>
 #include <string.h>
@@ -19,17 +20,13 @@ static void distort_t_ring(uint8_t *img, double cx, double cy) {
         }
 }
 
+/* total ink of img (28,28), and its centre of ink (the library's, normalize.h) */
 static double distort_t_mass(const uint8_t *img, double *mx, double *my) {
-    double m = 0, sx = 0, sy = 0;
-    for (int y = 0; y < DISTORT_SIDE; y++)
-        for (int x = 0; x < DISTORT_SIDE; x++) {
-            const double v = img[y * DISTORT_SIDE + x];
-            m += v;
-            sx += v * x;
-            sy += v * y;
-        }
-    if (mx) *mx = sx / m;
-    if (my) *my = sy / m;
+    double m = 0, cx, cy;
+    for (int i = 0; i < D_N; i++) m += img[i];
+    norm_centre_of_mass(img, DISTORT_SIDE, DISTORT_SIDE, &cx, &cy);
+    if (mx) *mx = cx;
+    if (my) *my = cy;
     return m;
 }
 
