@@ -1,11 +1,14 @@
-/* test_model.c: model files: a bit-exact round trip; every damaged file rejected with a
- * message naming it; an atomic save leaves no temporary behind. */
+/* test_model.c: model files: a bit-exact round trip; a version-1 file built byte by byte
+ * from lenet98/MODEL-FORMAT.md (not by model.c) loads and is written back byte for byte;
+ * every damaged file rejected with a message naming it; an atomic save leaves no temporary
+ * behind. */
 #include "check.h"
 #include "model.h"
 
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 static int write_bytes(const char *path, const unsigned char *b, size_t n) {
     FILE *f = fopen(path, "wb");
@@ -21,6 +24,74 @@ static int rejects(const char *path, const char *expect) {
     if (!ok) printf("FAIL model_load(%s): message '%s', expected '%s'\n", path, err, expect);
     lenet_free(m);
     return ok;
+}
+
+static void le32(unsigned char *p, uint32_t v) {
+    for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* A version-1 file as MODEL-FORMAT.md section 1 lays it out, with its own constants (version
+ * 1, header 160, the 14 sizes of section 4) and zlib's CRC, so that a new format version
+ * cannot silently stop reading the files already written: the file must load, hold these
+ * values, and be written back (model_encode) to the same bytes. */
+static void test_version1(gsl_rng *r) {
+    static const struct {
+        const char *tag;
+        uint32_t size[14];
+    } v1[] = {
+        {"lenet5", {150, 6, 6, 6, 1500, 16, 16, 16, 48000, 120, 10080, 84, 0, 0}},
+        {"modern", {150, 6, 0, 0, 2400, 16, 0, 0, 48000, 120, 10080, 84, 840, 10}},
+        {"pool=max,c3=table,out=rbf,squash=scaled,input=unit",
+         {150, 6, 0, 0, 1500, 16, 0, 0, 48000, 120, 10080, 84, 0, 0}},
+        {"pool=subsample,c3=full,out=linear,squash=tanh,input=paper",
+         {150, 6, 6, 6, 2400, 16, 16, 16, 48000, 120, 10080, 84, 840, 10}},
+    };
+    char err[512];
+    for (size_t k = 0; k < sizeof v1 / sizeof v1[0]; k++) {
+        uint32_t n = 0;
+        for (int t = 0; t < 14; t++) n += v1[k].size[t];
+        const size_t len = 160 + 4 * (size_t)n + 4;
+        unsigned char *b = calloc(len, 1), *again = malloc(len);
+        float *vals = malloc(sizeof(float) * n);
+        CHECK(b && again && vals);
+        if (!b || !again || !vals) return;
+        memcpy(b, "LENET98M", 8);
+        le32(b + 8, 1);
+        le32(b + 12, 160);
+        memcpy(b + 16, v1[k].tag, strlen(v1[k].tag));
+        le32(b + 80, n);
+        le32(b + 84, 14);
+        for (int t = 0; t < 14; t++) le32(b + 88 + 4 * t, v1[k].size[t]);
+        const uint64_t seed = 0x0123456789abcdefull + k;
+        le32(b + 144, (uint32_t)seed);
+        le32(b + 148, (uint32_t)(seed >> 32));
+        for (uint32_t i = 0; i < n; i++) {
+            vals[i] = (float)(gsl_rng_uniform(r) - 0.5);
+            uint32_t u;
+            memcpy(&u, &vals[i], 4);
+            le32(b + 160 + 4 * i, u);
+        }
+        le32(b + 160 + 4 * (size_t)n, (uint32_t)crc32(0L, b, (uInt)(160 + 4 * n)));
+        uint64_t got = 0;
+        lenet_model *m = model_decode(b, len, v1[k].tag, &got, err, sizeof err);
+        if (!m) printf("FAIL version-1 file %s: %s\n", v1[k].tag, err);
+        CHECK(m != NULL);
+        if (m) {
+            char tag[64];
+            CHECK(lenet_arch_tag(&m->arch, tag, sizeof tag) == 0 && strcmp(tag, v1[k].tag) == 0);
+            CHECK(got == seed && m->n == n);
+            int same = 1;
+            for (uint32_t i = 0; i < n; i++) same &= (float)m->w.c1w[i] == vals[i];
+            CHECK(same);
+            CHECK(model_bytes(m) == len);
+            model_encode(again, m, got);
+            CHECK(memcmp(again, b, len) == 0);
+        }
+        lenet_free(m);
+        free(b);
+        free(again);
+        free(vals);
+    }
 }
 
 void test_model(void) {
@@ -107,5 +178,6 @@ void test_model(void) {
         tmps += strstr(e->d_name, ".tmp") != NULL;
     if (d) closedir(d);
     CHECK(tmps == 0);
+    test_version1(r);
     gsl_rng_free(r);
 }
