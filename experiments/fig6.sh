@@ -76,6 +76,5 @@ case ${1:-all} in
 jobs) jobs ;;
 collect) collect ;;
 all) experiments/jobs.sh run fig6; collect ;;
-runs) echo "$NAMES" ;;
 *) echo "usage: fig6.sh [jobs|collect]" >&2; exit 2 ;;
 esac

@@ -39,13 +39,17 @@ fi
 rm -f "$base.bin"
 printf '%s\n' "$settings" > "$base.settings"
 printf '%s %s lenet98 train %s\n' "$key" "$name" "$*" > "$base.job"
+# mawk reads a pipe in large blocks unless told otherwise: the pass lines would come at the end
+live=""
+awk -W version 2>/dev/null | grep -q mawk && live="-W interactive"
 resume=""
 [ -f "$base.ckpt" ] && resume="--resume $base.ckpt"
 # the rows train prints go to KEY.out as they come; each finished pass becomes one line here
 # shellcheck disable=SC2086 # resume is empty or two words
 { OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} "$L" train "$@" --data "$data" -o "$base.bin" \
       --log "$base.log.tsv" $resume 2> "$base.err"; echo "#exit $?"; } |
-awk -F'\t' -v out="$base.out" -v name="$name" -v key="$key" -v prog="${PROGRESS:-}" '
+# shellcheck disable=SC2086 # live is empty or two words
+awk $live -F'\t' -v out="$base.out" -v name="$name" -v key="$key" -v prog="${PROGRESS:-}" '
     function now(   t, c) { c = "date +%s"; c | getline t; close(c); return t + 0 }
     function isnum(x) { return x ~ /^[0-9.]+$/ }
     function hms(s) {
