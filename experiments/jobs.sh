@@ -62,7 +62,7 @@ todo() {
         if [ -f "$RUNS_DIR/$k.bin" ] && [ -f "$RUNS_DIR/$k.log.tsv" ]; then echo "fin"; continue; fi
         [ -n "$s" ] || s=$(grep "^$k " "$1" | { read -r _ _ _ _ flags; "$L" train --settings --data "$DATA" $flags; })
         done_p=0
-        [ -f "$RUNS_DIR/$k.log.tsv" ] && [ -f "$RUNS_DIR/$k.ckpt" ] &&
+        [ -f "$RUNS_DIR/$k.log.tsv" ] && [ -f "$RUNS_DIR/$k.bin.ckpt" ] &&
             done_p=$(experiments/col.sh "$RUNS_DIR/$k.log.tsv" pass | tail -1)
         echo "$s" | awk -v d="${done_p:-0}" '{ for (i = 1; i <= NF; i++) { split($i, a, "="); v[a[1]] = a[2] }
                                   print "todo", (v["passes"] - d) * v["train_size"] }'

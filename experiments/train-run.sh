@@ -4,7 +4,7 @@
 # SHA-256 of the line `lenet98 train FLAGS --settings` prints (experiments/jobs.sh key), and
 # it is checked here, so a stale job list or another binary's numerics never reuses a run.
 # NAME is experiment/step/seed, for the progress lines. The run lives in
-# $RUNS_DIR/KEY.{bin,log.tsv,ckpt,out,err,settings,job}: a finished run (model and log) is
+# $RUNS_DIR/KEY.{bin,bin.ckpt,log.tsv,out,err,settings,job}: a finished run (model and log) is
 # reused, an interrupted one resumed from its checkpoint; FORCE=1 retrains.
 # While it trains it prints one line per finished pass (NAME, pass p/P, test error where
 # computed and, when PROGRESS names the progress directory of `jobs.sh run`, the runs done of
@@ -35,21 +35,25 @@ if [ "${FORCE:-0}" != 1 ] && [ -f "$base.bin" ] && [ -f "$base.log.tsv" ]; then
     echo "$name: reusing $base"
     exit 0
 fi
-[ "${FORCE:-0}" = 1 ] && rm -f "$base.ckpt"
+[ "${FORCE:-0}" = 1 ] && rm -f "$base.bin.ckpt"
 rm -f "$base.bin"
 printf '%s\n' "$settings" > "$base.settings"
 printf '%s %s lenet98 train %s\n' "$key" "$name" "$*" > "$base.job"
 # mawk reads a pipe in large blocks unless told otherwise: the pass lines would come at the end
 live=""
 awk -W version 2>/dev/null | grep -q mawk && live="-W interactive"
-resume=""
-[ -f "$base.ckpt" ] && resume="--resume $base.ckpt"
+resume="" before=0
+if [ -f "$base.bin.ckpt" ]; then
+    resume="--resume $base.bin.ckpt"
+    # the passes already in the log: train prints their rows again, they are not new work
+    [ -f "$base.log.tsv" ] && before=$(experiments/col.sh "$base.log.tsv" pass | tail -1)
+fi
 # the rows train prints go to KEY.out as they come; each finished pass becomes one line here
 # shellcheck disable=SC2086 # resume is empty or two words
 { OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} "$L" train "$@" --data "$data" -o "$base.bin" \
       --log "$base.log.tsv" $resume 2> "$base.err"; echo "#exit $?"; } |
 # shellcheck disable=SC2086 # live is empty or two words
-awk $live -F'\t' -v out="$base.out" -v name="$name" -v key="$key" -v prog="${PROGRESS:-}" '
+awk $live -F'\t' -v out="$base.out" -v name="$name" -v key="$key" -v prog="${PROGRESS:-}" -v before="${before:-0}" '
     function now(   t, c) { c = "date +%s"; c | getline t; close(c); return t + 0 }
     function isnum(x) { return x ~ /^[0-9.]+$/ }
     function hms(s) {
@@ -78,8 +82,7 @@ awk $live -F'\t' -v out="$base.out" -v name="$name" -v key="$key" -v prog="${PRO
     /^#/ { next }
     !h { for (i = 1; i <= NF; i++) c[$i] = i; h = 1; next }
     { pass = $(c["pass"]); te = $(c["test_err"])
-      if (first == "") first = pass
-      if (prog != "") { f = prog "/" key ".work"; print (pass - first + 1) * N > f; close(f) }
+      if (prog != "" && pass > before) { f = prog "/" key ".work"; print (pass - before) * N > f; close(f) }
       line = sprintf("%-28s pass %3d/%-3d %s", name, pass, P,
                      isnum(te) ? sprintf("test %6.2f%%", te) : "test   -   ")
       if (pass == P && isnum(te) && te >= 80) line = line "  WARNING: chance level"

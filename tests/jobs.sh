@@ -16,7 +16,7 @@ SUITE=jobs
 # two machines' worth of the same layout: build/lenet98, experiments/train-run.sh, data/
 for m in make par; do
     mkdir -p "$T/$m/build" "$T/$m/experiments" "$T/$m/data"
-    cp "$L" "$T/$m/build/lenet98"; cp experiments/train-run.sh "$T/$m/experiments/"
+    cp "$L" "$T/$m/build/lenet98"; cp experiments/train-run.sh experiments/col.sh "$T/$m/experiments/"
 done
 mkidx "$T/make/data" train 200; mkidx "$T/make/data" t10k 100
 cp "$T/make/data"/* "$T/par/data/"
@@ -40,6 +40,15 @@ experiments/jobs.sh mk "$T/list" > "$T/make/list.mk"
 (cd "$T/make" && make -s -j2 -f list.mk all) > "$T/make2.out" 2>&1
 [ "$(grep -c ': reusing ' "$T/make2.out")" -eq 2 ] && ok || bad "finished runs reused: $(cat "$T/make2.out")"
 
+# an interrupted run is resumed from its checkpoint and ends with the same bytes
+k1=$(head -1 "$T/list" | cut -d' ' -f1)
+mkdir -p "$T/resume"; cp -r "$T/make/build" "$T/make/experiments" "$T/make/data" "$T/resume/"
+rm -f "$T/resume/build/runs/"*
+(cd "$T/resume" && LENET98_STOP_AT=1,120 experiments/train-run.sh "$(head -1 "$T/list")") > "$T/out" 2>&1
+[ -f "$T/resume/build/runs/$k1.bin.ckpt" ] && [ ! -f "$T/resume/build/runs/$k1.bin" ] && ok || bad "an interrupted run leaves its checkpoint: $(cat "$T/out")"
+(cd "$T/resume" && experiments/train-run.sh "$(head -1 "$T/list")") > "$T/out" 2>&1 && ok || bad "resume: $(cat "$T/out")"
+cmp -s "$T/resume/build/runs/$k1.bin" "$T/make/build/runs/$k1.bin" && ok || bad "a resumed run ends with the bytes of an uninterrupted one"
+
 # the parallel path
 if ! command -v parallel >/dev/null 2>&1 || ! command -v rsync >/dev/null 2>&1; then
     if [ "$(id -u)" -eq 0 ]; then lenet98/deps.sh parallel rsync > "$T/deps.out" 2>&1; fi
@@ -50,7 +59,7 @@ if command -v parallel >/dev/null 2>&1 && command -v rsync >/dev/null 2>&1; then
     chmod +x "$T/ssh"
     echo "1/localhost-as-remote" > "$T/hosts"
     (cd "$T/par" && FAKE_REMOTE=$T/remote parallel --ssh "$T/ssh" --sshloginfile "$T/hosts" \
-        --colsep ' ' --basefile build/lenet98 --basefile experiments/train-run.sh --basefile data \
+        --colsep ' ' --basefile build/lenet98 --basefile experiments/train-run.sh --basefile experiments/col.sh --basefile data \
         --return 'build/runs/{1}.bin' --return 'build/runs/{1}.log.tsv' --return 'build/runs/{1}.out' \
         --return 'build/runs/{1}.settings' --return 'build/runs/{1}.job' \
         experiments/train-run.sh '{}' :::: "$T/list") > "$T/par.out" 2>&1 && ok || bad "parallel path: $(cat "$T/par.out")"
