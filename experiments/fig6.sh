@@ -40,7 +40,10 @@ collect() {
              "test_err: on the 10,000 test patterns; percent; flag: chance = ended at chance level"
         for name in $NAMES; do
             log=$(run fig6 "$name").log.tsv
-            echo "# $name: lenet98 train $(sed -n 's/^# lenet98 train: //p' "$log") ($(grep -m1 '^# revision' "$log" | cut -c3-))"
+            b=$(run fig6 "$name")
+            # the run's command (its job line) and the revision that trained it
+            echo "# $name: $(cut -d' ' -f3- "$b.job") ($(grep -m1 '^# revision' "$b.log.tsv" | cut -c3-))"
+            echo "# $name settings: $(sed -n 's/^# lenet98 train: //p' "$b.log.tsv")"
         done
         for block in plain distorted; do
             echo "# index $([ $block = plain ] && echo 0 || echo 1): ours, $block"

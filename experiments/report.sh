@@ -94,7 +94,7 @@ if [ -f "$FIG6_DAT" ]; then
     # block 0 of fig6.dat (experiments/fig6.sh): size_thousands train_err test_err passes run;
     # each run's command and revision are in a header line "# RUN: COMMAND (revision R)"
     f6=$(awk -F'\t' '
-        /^# [a-z]+-n[0-9]+: / { split($0, a, ": "); name = substr(a[1], 3); c = $0
+        /^# fig6\/n[0-9]+\/s[0-9]+: / { split($0, a, ": "); name = substr(a[1], 3); c = $0
                sub(/^# [^:]*: /, "", c); r = c; sub(/ \(.*$/, "", c); sub(/.*revision /, "", r)
                sub(/\)$/, "", r); cmd[name] = c; rv[name] = r; next }
         /^#/ { next }
