@@ -20,12 +20,15 @@ err() { # MODEL ARCH -> test error %, from the eval dump's label and predicted c
     experiments/col.sh "$T/dump.tsv" label predicted |
         awk -F'\t' '{ n++; e += $1 != $2 } END { printf "%.2f\n", 100 * e / n }'
 }
-total() { "$LENET98" info --arch "$1" | awk '$1 == "total" { print $'"$2"' }'; }
+total() { # ARCH COLUMN -> the total row's COLUMN of `lenet98 info --tsv`, read by name
+    "$LENET98" info --arch "$1" --tsv > "$T/info.tsv"
+    experiments/col.sh "$T/info.tsv" layer "$2" | awk -F'\t' '$1 == "total" { print $2 }'
+}
 e98=$(err "$M98" lenet5)
 emod=""
 [ -n "$MMOD" ] && [ -f "$MMOD" ] && emod=$(err "$MMOD" modern)
-mac98=$(total lenet5 4); macmod=$(total modern 4)
-par98=$(total lenet5 2); parmod=$(total modern 2)
+mac98=$(total lenet5 mult_adds); macmod=$(total modern mult_adds)
+par98=$(total lenet5 params); parmod=$(total modern params)
 rev=$(cat "$B/revision" 2>/dev/null || echo unknown)
 t1=$(date +%s)
 write() { # FIG UNIT OURS98 OURSMOD

@@ -36,7 +36,10 @@ collect() {
         printf '# mult_adds: per image, forward (lenet98 info); patterns_per_s: training only (train_seconds: the passes without the end-of-pass evaluations), one core while the other net trains on the other; flag: chance = ended at chance level\n'
         printf 'net\tparameters\tconnections\tmult_adds\tpatterns_per_s\ttrain_seconds\tseconds\ttest_err\ttrain_err\tflag\n'
         for n in lenet5 modern; do
-            counts=$("$LENET98" info --arch "$n" | awk '$1 == "total" { print $2 "\t" $3 "\t" $4 }')
+            "$LENET98" info --arch "$n" --tsv > "$FIGDIR/modern.info.tmp"
+            counts=$(experiments/col.sh "$FIGDIR/modern.info.tmp" layer params connections mult_adds |
+                     awk -F'\t' '$1 == "total" { print $2 "\t" $3 "\t" $4 }')
+            rm -f "$FIGDIR/modern.info.tmp"
             te=$(experiments/col.sh "$(lg $n)" test_err | tail -1)
             experiments/col.sh "$(lg $n)" train_seconds seconds test_err train_err |
                 awk -F'\t' -v n="$n" -v c="$counts" -v N="$TRAIN" -v f="$(chance "modern/$n/s$SEED" "$te")" '

@@ -49,6 +49,25 @@ rm -f "$T/resume/build/runs/"*
 (cd "$T/resume" && experiments/train-run.sh "$(head -1 "$T/list")") > "$T/out" 2>&1 && ok || bad "resume: $(cat "$T/out")"
 cmp -s "$T/resume/build/runs/$k1.bin" "$T/make/build/runs/$k1.bin" && ok || bad "a resumed run ends with the bytes of an uninterrupted one"
 
+# col.sh reads columns by name, in the order asked, and refuses a name not in the header
+printf '# a comment\npass\ttest_err\tseconds\n1\t2.5\t9\n2\t1.5\t8\n' > "$T/log.tsv"
+[ "$(experiments/col.sh "$T/log.tsv" test_err pass | tr '\t\n' ',;')" = "2.5,1;1.5,2;" ] && ok || bad "col.sh by name"
+experiments/col.sh "$T/log.tsv" test_error > "$T/out" 2>&1; [ $? -eq 2 ] && grep -q 'no column "test_error"' "$T/out" && ok || bad "col.sh: a missing column is an error"
+# info --tsv: the totals of the table, by name
+"$L" info --tsv > "$T/info.tsv" && ok || bad "info --tsv"
+[ "$(experiments/col.sh "$T/info.tsv" layer params | awk -F'\t' '$1 == "total" { print $2 }')" = \
+  "$("$L" info | awk '$1 == "total" { print $2 }')" ] && ok || bad "info --tsv total params = the table's"
+
+# --eval last: the same training (same model bytes), errors only after the last pass
+(cd "$T/make" && build/lenet98 train --data data --seed 3 --passes 2 --train-size 200 -o "$T/ea.bin" > /dev/null &&
+ build/lenet98 train --data data --seed 3 --passes 2 --train-size 200 --eval last -o "$T/el.bin" > /dev/null) && ok || bad "train --eval last runs"
+cmp -s "$T/ea.bin" "$T/el.bin" && ok || bad "--eval last trains the same bytes as --eval all"
+[ "$(experiments/col.sh "$T/el.bin.log.tsv" test_err train_err | head -1)" = "nan	nan" ] ||
+[ "$(experiments/col.sh "$T/el.bin.log.tsv" test_err train_err | head -1)" = "NaN	NaN" ] ||
+[ "$(experiments/col.sh "$T/el.bin.log.tsv" test_err train_err | head -1)" = "-nan	-nan" ] && ok || bad "--eval last: no errors in pass 1: $(cat "$T/el.bin.log.tsv")"
+[ "$(experiments/col.sh "$T/el.bin.log.tsv" test_err train_err | tail -1)" = "$(experiments/col.sh "$T/ea.bin.log.tsv" test_err train_err | tail -1)" ] &&
+    ok || bad "--eval last: the last pass's errors are --eval all's"
+
 # the parallel path
 if ! command -v parallel >/dev/null 2>&1 || ! command -v rsync >/dev/null 2>&1; then
     if [ "$(id -u)" -eq 0 ]; then lenet98/deps.sh parallel rsync > "$T/deps.out" 2>&1; fi
