@@ -76,7 +76,7 @@ collect() {
     printf '# ablation.dat: mean and sd of the final test error by step (%s passes over %s patterns, seeds 1..%s); revision %s\n# step\tname\ttest_mean\ttest_sd\n' "$PASSES" "$TRAIN" "$SEEDS" "$REV" > "$DAT"
     i=0
     echo "$STEPS" | while IFS='|' read -r name arch flags what; do
-        te= tr= flag=- set1=
+        te='' tr='' flag=- set1=''
         s=1
         while [ "$s" -le "$SEEDS" ]; do
             b=$(run ablation "ablation/$name/s$s")

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # figlib.sh: what the experiment drivers share (sourced, not run).
 # Where things go: FIGDIR (default figures; `make reproduce QUICK=1` passes build/quick, so a
 # QUICK preview never touches figures/). Each driver writes FIGDIR/NAME.dat (or .tsv) and

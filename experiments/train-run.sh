@@ -46,13 +46,12 @@ resume="" before=0
 if [ -f "$base.bin.ckpt" ]; then
     resume="--resume $base.bin.ckpt"
     # the passes already in the log: train prints their rows again, they are not new work
-    [ -f "$base.log.tsv" ] && before=$(experiments/col.sh "$base.log.tsv" pass | tail -1)
+    [ -f "$base.log.tsv" ] && before=$("$(dirname "$0")/col.sh" "$base.log.tsv" pass | tail -1)
 fi
 # the rows train prints go to KEY.out as they come; each finished pass becomes one line here
-# shellcheck disable=SC2086 # resume is empty or two words
+# shellcheck disable=SC2086 # resume and live are empty or two words
 { OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} "$L" train "$@" --data "$data" -o "$base.bin" \
       --log "$base.log.tsv" $resume 2> "$base.err"; echo "#exit $?"; } |
-# shellcheck disable=SC2086 # live is empty or two words
 awk $live -F'\t' -v out="$base.out" -v name="$name" -v key="$key" -v prog="${PROGRESS:-}" -v before="${before:-0}" '
     function now(   t, c) { c = "date +%s"; c | getline t; close(c); return t + 0 }
     function isnum(x) { return x ~ /^[0-9.]+$/ }
