@@ -4,7 +4,8 @@
 # QUICK preview never touches figures/). Each driver writes FIGDIR/NAME.dat (or .tsv) and
 # draws FIGDIR/NAME.png from the static figures/NAME.gp, which gnuplot runs inside FIGDIR:
 # the scripts read NAME.dat and write NAME.png (.svg) in the current directory. Under QUICK=1
-# every figure carries a red "QUICK preview" label (set before the script runs).
+# every figure carries a red "QUICK preview" label in its top left corner (set before the
+# script runs, so the scripts need no change).
 B=${B:-build}
 DATA=${DATA:-data}
 QUICK=${QUICK:-0}
@@ -17,7 +18,7 @@ mkdir -p "$FIGDIR"
 # plot NAME: FIGDIR/NAME.png (and what else the script draws) from figures/NAME.gp
 plot() {
     pre=""
-    [ "$QUICK" = 1 ] && pre="set label 9999 'QUICK preview (make reproduce QUICK=1): small runs, not the paper''s settings' at screen 0.01,0.985 left front textcolor rgb 'red' font ',9'"
+    [ "$QUICK" = 1 ] && pre="set label 9999 'QUICK preview' at screen 0.01,0.975 left front textcolor rgb 'red' font ',9'"
     ( cd "$FIGDIR" && gnuplot -e "$pre" "$ROOT/figures/$1.gp" 2>&1 | grep -v 'missing or undefined values' >&2 ) || true
     [ -s "$FIGDIR/$1.png" ] || { echo "$0: $FIGDIR/$1.png was not drawn" >&2; exit 1; }
     echo "$FIGDIR/$1.png"
