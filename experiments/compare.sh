@@ -39,7 +39,8 @@ write() { # FIG UNIT OURS98 OURSMOD
         echo "# command: $CMDLINE"
         [ "$QUICK" = 1 ] && echo "# QUICK=1: the models are QUICK runs (make reproduce QUICK=1)"
         printf 'label\tvalue\tours\n'
-        awk -F'\t' -v fig="$1" '$1 == fig { printf "%s\t%s\t0\n", $2, $4 }' "$P"
+        experiments/col.sh "$P" figure series value |
+            awk -F'\t' -v fig="$1" '$1 == fig { printf "%s\t%s\t0\n", $2, $3 }'
         printf 'LeNet-5 1998 (this reproduction)\t%s\t1\n' "$3"
         [ -n "$4" ] && printf 'modern variant (this reproduction)\t%s\t1\n' "$4"
         true

@@ -43,8 +43,10 @@ collect() {
         printf '\n\n'
         echo "# block 1: the paper (experiments/paper/results-1998.tsv, fig5, digitised)"
         echo "# pass	train	test"
-        awk -F'\t' '$1 == "fig5" && $2 == "train" {tr[$3] = $4} $1 == "fig5" && $2 == "test" {te[$3] = $4}
-            END {for (i = 1; i <= 21; i++) if (i in tr) print i "\t" tr[i] "\t" te[i]}' experiments/paper/results-1998.tsv
+        # the paper's table, its columns by name (figure series x value)
+        experiments/col.sh experiments/paper/results-1998.tsv figure series x value |
+            awk -F'\t' '$1 == "fig5" && $2 == "train" {tr[$3] = $4} $1 == "fig5" && $2 == "test" {te[$3] = $4}
+            END {for (i = 1; i <= 21; i++) if (i in tr) print i "\t" tr[i] "\t" te[i]}'
     } > "$tmp"
     mv "$tmp" "$out"
     for l in map mse; do

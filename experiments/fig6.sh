@@ -62,14 +62,14 @@ collect() {
         done
         echo "# index 2: the paper (experiments/paper/results-1998.tsv, fig6), no distortions"
         echo "# size_thousands	train_err	test_err"
-        awk -F'\t' '$1=="fig6" && $2=="train" {tr[$3]=$4} $1=="fig6" && $2=="test" {te[$3]=$4}
-                    END {for (x in te) print x "\t" tr[x] "\t" te[x]}' \
-            experiments/paper/results-1998.tsv | sort -n
+        experiments/col.sh experiments/paper/results-1998.tsv figure series x value |
+            awk -F'\t' '$1=="fig6" && $2=="train" {tr[$3]=$4} $1=="fig6" && $2=="test" {te[$3]=$4}
+                    END {for (x in te) print x "\t" tr[x] "\t" te[x]}' | sort -n
         printf '\n\n'
         echo "# index 3: the paper, 60,000 + 540,000 distorted (digitised; printed 0.8%)"
         echo "# size_thousands	train_err	test_err"
-        awk -F'\t' '$1=="fig6" && $2=="test_dist" {print $3 "\tNaN\t" $4}' \
-            experiments/paper/results-1998.tsv
+        experiments/col.sh experiments/paper/results-1998.tsv figure series x value |
+            awk -F'\t' '$1=="fig6" && $2=="test_dist" {print $3 "\tNaN\t" $4}'
     } > "$tmp"
     mv "$tmp" "$dat"
     plot fig6
