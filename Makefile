@@ -1,6 +1,7 @@
 # lenet98: LeNet-5 (LeCun et al. 1998) in C. `make help` lists the targets.
 # Knobs: BLAS=gslcblas|openblas (the CBLAS behind GSL), NATIVE=1 (-march=native),
-#        QUICK=1 (make reproduce: a small version of every experiment), SEEDS=N (ablation).
+#        QUICK=1 (make reproduce: a small version of every experiment, in build/quick/),
+#        SEEDS=N (ablation), FIGDIR=DIR (where the experiments write).
 CC       = gcc
 BLAS    ?= gslcblas
 NATIVE  ?= 0
@@ -34,7 +35,7 @@ EXPBIN   = $(EXPSRC:experiments/%.c=$(B)/%)
 REV     := $(shell r=$$(git describe --always 2>/dev/null || echo unknown); \
              git diff --quiet HEAD -- . ':(exclude)figures' 2>/dev/null || r=$$r-dirty; echo $$r)
 
-.PHONY: all deps FORCE data test sanitize valgrind fuzz bench reproduce figures clean help fig5
+.PHONY: all deps FORCE data test sanitize valgrind fuzz bench reproduce figures clean help runs-rekey
 .SECONDARY:
 
 all: $(B)/lenet98 $(EXPBIN)
@@ -48,20 +49,27 @@ help:
 	@echo "make valgrind   the tests under valgrind (no errors, no definite leaks)"
 	@echo "make fuzz       each file reader under libFuzzer for FUZZ_SECONDS (default 60) s"
 	@echo "make bench      training and inference speed, one core"
-	@echo "make reproduce  retrain and regenerate figures/ (QUICK=1: small version)"
+	@echo "make reproduce  train the job list and regenerate figures/ (QUICK=1: a small"
+	@echo "                preview in build/quick/, figures/ untouched; make -j2: 2 runs at once)"
+	@echo "make fig5 fig6 trap modern ablation   one trained experiment (its runs, then its figure)"
+	@echo "make fig7 inspect-figures report      Figure 7; the figures of the trained models; REPORT.md"
+	@echo "make jobs       the job list alone (build/jobs/reproduce.jobs), for GNU parallel or Slurm"
+	@echo "make runs-rekey move build/runs entries from before the job lists to build/runs/old/"
 	@echo "make figures    redraw figures/ from the committed .dat files"
 	@echo "make modern     1998 net and modern variant side by side (figures/modern.*)"
 	@echo "make ablation   from 1998 to modern one change at a time (figures/ablation.*)"
 
+# every compile waits for deps (order-only), so `make -j2 test` on a machine without
+# libgsl-dev installs it before the first compile instead of racing it
 deps:
 	@lenet98/deps.sh
 
 data: deps
 	@lenet98/fetch-mnist.sh data
 
-$(B)/obj/%.o: lenet98/%.c | $(B)/obj
+$(B)/obj/%.o: lenet98/%.c | $(B)/obj deps
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(OMP) -c $< -o $@
-$(B)/objd/%.o: lenet98/%.c | $(B)/objd
+$(B)/objd/%.o: lenet98/%.c | $(B)/objd deps
 	$(CC) $(CPPFLAGS) -DLENET_DOUBLE $(CFLAGS) $(OMP) -c $< -o $@
 $(B)/obj $(B)/objd $(B)/tobj $(B)/tobjd:
 	@mkdir -p $@
@@ -79,16 +87,16 @@ $(B)/liblenet98d.a: $(LIBOBJD)
 
 $(B)/lenet98: $(B)/obj/main.o $(B)/liblenet98.a
 	$(CC) $(CFLAGS) $(OMP) -o $@ $^ $(LDLIBS)
-$(B)/obj/main.o: lenet98/main.c | $(B)/obj
+$(B)/obj/main.o: lenet98/main.c | $(B)/obj deps
 
-$(B)/%: experiments/%.c $(B)/liblenet98.a
+$(B)/%: experiments/%.c $(B)/liblenet98.a | deps
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(OMP) -o $@ $< $(B)/liblenet98.a $(LDLIBS)
 
 # The tests are built twice: against the double library (finite differences) and the float
 # library (what users run).
-$(B)/tobj/%.o: tests/%.c | $(B)/tobj
+$(B)/tobj/%.o: tests/%.c | $(B)/tobj deps
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
-$(B)/tobjd/%.o: tests/%.c | $(B)/tobjd
+$(B)/tobjd/%.o: tests/%.c | $(B)/tobjd deps
 	$(CC) $(CPPFLAGS) -DLENET_DOUBLE $(CFLAGS) -c $< -o $@
 $(B)/test-float: $(TESTSRC:tests/%.c=$(B)/tobj/%.o) $(B)/liblenet98.a
 	$(CC) $(CFLAGS) $(OMP) -o $@ $^ $(LDLIBS)
@@ -99,7 +107,7 @@ $(B)/test-double: $(TESTSRC:tests/%.c=$(B)/tobjd/%.o) $(B)/liblenet98d.a
 # regression input (tests/fuzz/replay.sh).
 FUZZSRC  = tests/fuzz/replay.c tests/fuzz/fuzz_file.c tests/fuzz/fuzz_idx.c \
            tests/fuzz/fuzz_model.c tests/fuzz/fuzz_pgm.c
-$(B)/fobj/%.o: tests/fuzz/%.c | $(B)/fobj
+$(B)/fobj/%.o: tests/fuzz/%.c | $(B)/fobj deps
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 $(B)/fobj:
 	@mkdir -p $@
@@ -165,94 +173,100 @@ bench: deps $(B)/bench
 	@OMP_NUM_THREADS=1 $(B)/bench
 
 # ---- experiments ------------------------------------------------------------------------
-# Each experiment is a driver in experiments/ that trains what it needs through the shared
-# run cache (experiments/train-run.sh: a training asked for by two figures is done once),
-# writes figures/NAME.dat (or .tsv) and renders figures/NAME.png from the static NAME.gp.
-# `make reproduce` runs every experiment, never skipping one, then writes figures/REPORT.md.
-# QUICK=1 runs a small version of each (2 passes over a few thousand patterns; the modern
-# and ablation figures then go to build/figures-quick). make -j2 uses both cores.
+# The trained experiments' runs are one job list (experiments/jobs.sh): one line per run,
+# "KEY NAME lenet98 train FLAGS", KEY the hash of the run's `lenet98 train --settings` line,
+# its files build/runs/KEY.* (the log: build/runs/KEY.log.tsv; follow a run with
+# tail -f build/runs/KEY.out). `make fig5` (fig6, trap, modern, ablation) trains what its
+# list lacks, one make rule per run (make -j2: two at once; a line per finished pass), then its
+# driver collects the results from the run files. `make reproduce` trains the whole list at
+# once, then every driver collects, then the figures that inspect the trained models and
+# REPORT.md. `make jobs` writes the list alone (build/jobs/reproduce.jobs), to run elsewhere
+# (README "Many machines").
+# Outputs go to FIGDIR: figures/, or build/quick/ under QUICK=1 (a small version of every
+# experiment: 2 passes over a few thousand patterns), which never touches figures/.
 QUICK       ?= 0
 SEEDS       ?=
 SINGLE      ?= 0
 TRAIN_FLAGS ?=
 SDLM_FLAGS  ?=
+FIG5_FLAGS  ?=
 MAPS_INDEX  ?= 0
-export QUICK
 ifeq ($(QUICK),1)
-RUNS_MOD     = build/runs-quick
-DIST_RUN     = build/runs/fig6/quick-dist5000.bin
+FIGDIR      ?= build/quick
+JOBS_DIR     = build/quick/jobs
+DIST_SIZE    = 5000
 else
-RUNS_MOD     = build/runs
-DIST_RUN     = build/runs/fig6/full-dist60000.bin
+FIGDIR      ?= figures
+JOBS_DIR     = build/jobs
+DIST_SIZE    = 60000
 endif
-MODEL98     ?= build/runs/fig5-map.bin
-MODELMOD    ?= $(RUNS_MOD)/modern-s1.bin
 TRAINED      = fig5 trap fig6 modern ablation
 INSPECT_FIGS = prototypes fig4 fig8 maps rejection fig9
-EXPERIMENTS  = $(TRAINED) fig7 $(INSPECT_FIGS:%=fig-%)
-.PHONY: reproduce figures report inspect-figures $(TRAINED) fig7 $(INSPECT_FIGS:%=fig-%)
+EXP_ENV      = QUICK='$(QUICK)' FIGDIR='$(FIGDIR)' JOBS_DIR='$(JOBS_DIR)' B='$(B)' \
+               LENET98='$(B)/lenet98' STATS='$(B)/stats' SEEDS='$(SEEDS)' SINGLE='$(SINGLE)' \
+               TRAIN_FLAGS='$(TRAIN_FLAGS)' SDLM_FLAGS='$(SDLM_FLAGS)' FIG5_FLAGS='$(FIG5_FLAGS)'
+# the trained models the inspecting figures read: Figure 5's run and the modern variant's
+RUN          = $(EXP_ENV) experiments/jobs.sh path
+MODEL98      = $$($(RUN) fig5 fig5/map/s1).bin
+MODELMOD     = $$($(RUN) modern modern/modern/s1).bin
+.PHONY: reproduce jobs train-all report inspect-figures $(TRAINED) fig7 $(INSPECT_FIGS:%=fig-%)
 
 reproduce: deps data
 	$(MAKE) all
-	$(MAKE) $(TRAINED) fig7
-	$(MAKE) inspect-figures
+	@mkdir -p $(FIGDIR)
+	+@$(EXP_ENV) experiments/jobs.sh run $(TRAINED)
+	@for e in $(TRAINED); do $(EXP_ENV) experiments/$$e.sh collect || exit 1; done
+	$(MAKE) fig7 inspect-figures
 	$(MAKE) report
 
-# Figure 5 and the SDLM trap (issue 3)
-fig5: $(B)/lenet98
-	experiments/fig5.sh
-trap: $(B)/lenet98
-	experiments/trap.sh
+# the whole job list, to run elsewhere (GNU parallel, Slurm: README)
+jobs: $(B)/lenet98
+	@$(EXP_ENV) experiments/jobs.sh list $(TRAINED) > $(JOBS_DIR)/reproduce.jobs
+	@echo "$(JOBS_DIR)/reproduce.jobs: $$(wc -l < $(JOBS_DIR)/reproduce.jobs) runs"
 
-# Figures 6 and 7 (issue 5): one make target per fig6 run, so -j2 runs two at once
-FIG6_ENV     = QUICK='$(QUICK)' TRAIN_FLAGS='$(TRAIN_FLAGS)' B='$(B)'
-FIG6_RUNS   := $(shell QUICK='$(QUICK)' experiments/fig6.sh runs)
-fig6: $(FIG6_RUNS:%=$(B)/runs/fig6-%.run)
-	@$(FIG6_ENV) experiments/fig6.sh collect
-$(B)/runs/fig6-%.run: $(B)/lenet98 FORCE
-	@$(FIG6_ENV) experiments/fig6.sh run $*
-fig7: figures/fig7.png
-figures/fig7.dat: $(B)/fig7
-	$(B)/fig7 --data data -o $@
-figures/fig7.png: figures/fig7.dat figures/fig7.gp
-	gnuplot figures/fig7.gp
+# each trained experiment alone: its runs, then its collection
+$(TRAINED): $(B)/lenet98 $(B)/stats
+	+@$(EXP_ENV) experiments/jobs.sh run $@
+	@$(EXP_ENV) experiments/$@.sh collect
 
-# The modern variant side by side, and the ablation (issue 4): SEEDS=N seeds per step
-# (default 3), SINGLE=1 adds each change alone, SDLM_FLAGS extra flags for SDLM runs
-ISSUE4ENV = QUICK="$(QUICK)" SEEDS="$(SEEDS)" SINGLE="$(SINGLE)" SDLM_FLAGS="$(SDLM_FLAGS)" \
-            LENET98=$(B)/lenet98 STATS=$(B)/stats
-modern: $(B)/lenet98
-	+$(ISSUE4ENV) experiments/modern.sh
-ablation: modern $(B)/stats
-	+$(ISSUE4ENV) experiments/ablation.sh
+# Figure 7 (no training)
+fig7: $(B)/fig7
+	@mkdir -p $(FIGDIR)
+	$(B)/fig7 --data data -o $(FIGDIR)/fig7.dat
+	@$(EXP_ENV) sh -c '. experiments/figlib.sh; plot fig7'
 
-# Inspecting the network (issue 6): MODEL98 / MODELMOD are the final models of fig5 and
-# modern; MAPS_INDEX picks the test digit of maps.png
+# Inspecting the network: the final models of fig5 and modern (trained if missing);
+# MAPS_INDEX picks the test digit of maps.png
 inspect-figures: $(INSPECT_FIGS:%=fig-%)
+fig-prototypes fig-fig8 fig-maps fig-rejection fig-fig9: | models
+.PHONY: models
+models: $(B)/lenet98
+	+@$(EXP_ENV) experiments/jobs.sh run fig5 modern
 fig-prototypes: $(B)/inspect
-	B=$(B) experiments/prototypes.sh $(MODEL98)
+	@$(EXP_ENV) experiments/prototypes.sh $(MODEL98)
 fig-fig4: $(B)/inspect
-	B=$(B) experiments/fig4.sh
+	@$(EXP_ENV) experiments/fig4.sh
 fig-fig8: $(B)/inspect
-	B=$(B) experiments/fig8.sh $(MODEL98)
+	@$(EXP_ENV) experiments/fig8.sh $(MODEL98)
 fig-maps: $(B)/inspect
-	B=$(B) experiments/maps.sh $(MODEL98) $(MAPS_INDEX)
+	@$(EXP_ENV) experiments/maps.sh $(MODEL98) $(MAPS_INDEX)
 fig-rejection: $(B)/lenet98
-	B=$(B) experiments/rejection.sh $(MODEL98) $(MODELMOD)
+	@$(EXP_ENV) experiments/rejection.sh $(MODEL98) $(MODELMOD)
 fig-fig9: $(B)/lenet98
-	B=$(B) experiments/compare.sh $(MODEL98) $(MODELMOD)
+	@$(EXP_ENV) experiments/compare.sh $(MODEL98) $(MODELMOD)
 report:
-	FIG5_LOG=$(MODEL98).log.tsv DIST_LOG=$(DIST_RUN).log.tsv FIG6_DAT=figures/fig6.dat \
-	    QUICK=$(QUICK) experiments/report.sh
+	@FIG5_LOG=$$($(RUN) fig5 fig5/map/s1).log.tsv \
+	DIST_LOG=$$($(RUN) fig6 fig6/dist$(DIST_SIZE)/s1).log.tsv \
+	FIG6_DAT=$(FIGDIR)/fig6.dat $(EXP_ENV) experiments/report.sh
 
-# redraw every figure from its committed data, without training. Scripts that name their
-# data figures/NAME.dat run from the top; the others read NAME.dat from the directory they
-# run in (so the drivers can also draw QUICK figures elsewhere) and run inside figures/.
+# the one-time rebuild of the run cache made before job lists (moves old entries aside)
+runs-rekey:
+	experiments/jobs.sh rekey
+
+# redraw every figure in figures/ from its committed data, without training (each script
+# reads NAME.dat and writes NAME.png in the directory it runs in)
 figures: deps
-	@for g in figures/*.gp; do \
-	    if grep -q "figures/[a-z0-9]*\.dat" "$$g"; then gnuplot "$$g"; \
-	    else (cd figures && gnuplot "$${g#figures/}"); fi || exit 1; \
-	done
+	@for g in figures/*.gp; do (cd figures && gnuplot "$${g#figures/}") || exit 1; done
 
 clean:
 	rm -rf build

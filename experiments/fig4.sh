@@ -1,9 +1,9 @@
 #!/bin/sh
 # fig4.sh [N]: the first N (default 128) test digits as the network receives them (32x32 coded
-# input), cf. the paper's Figure 4 -> figures/fig4.{dat,png}.
+# input), cf. the paper's Figure 4 -> FIGDIR/fig4.{dat,png}.
 set -e
 . "$(dirname "$0")/figlib.sh"
 t0=$(date +%s)
-"$B/inspect" fig4 "$DATA" figures/fig4.dat ${1:-128}
-stamp figures/fig4.dat $(( $(date +%s) - t0 ))
+"$B/inspect" fig4 "$DATA" "$FIGDIR"/fig4.dat ${1:-128}
+stamp "$FIGDIR"/fig4.dat $(( $(date +%s) - t0 ))
 render fig4

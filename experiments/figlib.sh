@@ -1,13 +1,29 @@
-# figlib.sh: what the figure drivers of issue 6 share (sourced, not run).
-# render NAME: draws figures/NAME.png from figures/NAME.gp and figures/NAME.dat (gnuplot's
-# warning about NaN, which marks the gaps of a mosaic, is dropped).
+# shellcheck shell=sh
+# figlib.sh: what the experiment drivers share (sourced, not run).
+# Where things go: FIGDIR (default figures; `make reproduce QUICK=1` passes build/quick, so a
+# QUICK preview never touches figures/). Each driver writes FIGDIR/NAME.dat (or .tsv) and
+# draws FIGDIR/NAME.png from the static figures/NAME.gp, which gnuplot runs inside FIGDIR:
+# the scripts read NAME.dat and write NAME.png (.svg) in the current directory. Under QUICK=1
+# every figure carries a red "QUICK preview" label in its top left corner (set before the
+# script runs, so the scripts need no change).
 B=${B:-build}
 DATA=${DATA:-data}
-render() {
-    ( cd figures && gnuplot "$1.gp" 2>&1 | grep -v 'missing or undefined values' >&2 ) || true
-    [ -s "figures/$1.png" ] || { echo "$0: figures/$1.png was not drawn" >&2; exit 1; }
-    echo "figures/$1.png"
+QUICK=${QUICK:-0}
+FIGDIR=${FIGDIR:-figures}
+[ "$QUICK" = 1 ] && [ "$FIGDIR" = figures ] && FIGDIR=build/quick
+LENET98=${LENET98:-$B/lenet98}
+ROOT=$(cd "$(dirname "$0")/.." 2>/dev/null && pwd)
+[ -f "$ROOT/figures/fig5.gp" ] || ROOT=$(pwd)   # sourced by `sh -c` from the top (make fig7)
+mkdir -p "$FIGDIR"
+# plot NAME: FIGDIR/NAME.png (and what else the script draws) from figures/NAME.gp
+plot() {
+    pre=""
+    [ "$QUICK" = 1 ] && pre="set label 9999 'QUICK preview' at screen 0.01,0.975 left front textcolor rgb 'red' font ',9'"
+    ( cd "$FIGDIR" && gnuplot -e "$pre" "$ROOT/figures/$1.gp" 2>&1 | grep -v 'missing or undefined values' >&2 ) || true
+    [ -s "$FIGDIR/$1.png" ] || { echo "$0: $FIGDIR/$1.png was not drawn" >&2; exit 1; }
+    echo "$FIGDIR/$1.png"
 }
+render() { plot "$@"; }
 need() { [ -f "$1" ] || { echo "$0: $1: no such file" >&2; exit 1; }; }
 # prepend a header line to a written .dat: wall time of the driver, machine
 stamp() { # FILE SECONDS
@@ -16,4 +32,16 @@ stamp() { # FILE SECONDS
 machine() {
     m=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')
     echo "${m:-unknown CPU}, $(nproc 2>/dev/null || echo '?') cores"
+}
+quick_note() { [ "$QUICK" = 1 ] && echo " QUICK=1" || true; }
+# run EXP NAME: the files of run NAME of experiment EXP (experiments/jobs.sh path): echo the
+# base, so $(run fig5 fig5/map/s1).log.tsv is its log, .bin its model
+run() { experiments/jobs.sh path "$1" "$2"; }
+# chance NAME TEST_ERR: "chance" (and a warning line) if a run ended at chance level (test
+# error >= 80%: 88.65% is one constant class), else "-"; the tables carry it in a column
+chance() {
+    if awk -v e="$2" 'BEGIN { exit !(e + 0 >= 80) }'; then
+        echo "WARNING: $1 ended at chance level (test error $2%): it did not learn" >&2
+        echo chance
+    else echo -; fi
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # rejection.sh MODEL98 [MODERN]: error of the accepted test digits against the % rejected,
 # rejecting by the gap between the best two scores (the paper's Fig. 10 measure), for the 1998
-# network and (if its model file exists) the modern variant -> figures/rejection.{dat,png}.
+# network and (if its model file exists) the modern variant -> FIGDIR/rejection.{dat,png}.
 # Block 0: the 1998 curve, block 1: the modern curve (empty if not run), block 2: the points
 # at 0.5% error (series rejected_pct error_pct threshold). Curves are cut at 15% rejected, or
 # 1.2 times the largest % rejected at 0.5% error if that is more.
@@ -12,19 +12,26 @@ MMOD=${2:-}
 need "$M98"
 t0=$(date +%s)
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-"$B/lenet98" eval --model "$M98" --arch lenet5 --data "$DATA" --reject-curve "$T/a.tsv" > "$T/a.out"
+"$LENET98" eval --model "$M98" --arch lenet5 --data "$DATA" --reject-curve "$T/a.tsv" --dump "$T/a.dump" > "$T/a.out"
 if [ -n "$MMOD" ] && [ -f "$MMOD" ]; then
-    "$B/lenet98" eval --model "$MMOD" --arch modern --data "$DATA" --reject-curve "$T/b.tsv" > "$T/b.out"
+    "$LENET98" eval --model "$MMOD" --arch modern --data "$DATA" --reject-curve "$T/b.tsv" --dump "$T/b.dump" > "$T/b.out"
 else
     echo "$0: modern model ${MMOD:-(none given)} not found: its curve is left out" >&2
 fi
-point() { # SERIES OUT: from "rejection: X% rejected (...) ...; threshold gap T"
-    sed -n 's/^rejection: \([0-9.]*\)% rejected .* threshold gap \(.*\)$/\1 \2/p' "$2" |
-        awk -v s="$1" '{ print s "\t" $1 "\t0.5\t" $2 }'
+# the point of curve X (a or b) at 0.5% error: the first row, fewest rejected, where the
+# accepted digits' errors are at most 0.5% of them (n: the rows of the eval dump); columns by
+# name from the curve TSV -> "rejected_pct threshold", or nothing if 0.5% is never reached
+at05() {
+    n=$(experiments/col.sh "$T/$1.dump" index | wc -l)
+    experiments/col.sh "$T/$1.tsv" rejected errors rejected_pct threshold |
+        awk -F'\t' -v n="$n" '200 * $2 <= n - $1 { print $3 "\t" $4; exit }'
 }
-CUT=$(cat "$T"/*.out | sed -n 's/^rejection: \([0-9.]*\)% rejected.*/\1/p' |
+point() { # SERIES X
+    at05 "$2" | awk -F'\t' -v s="$1" '{ print s "\t" $1 "\t0.5\t" $2 }'
+}
+CUT=$(for x in a b; do [ -f "$T/$x.tsv" ] && at05 $x; done |
       awk 'BEGIN { c = 15 } $1 * 1.2 > c { c = $1 * 1.2 } END { print c }')
-cut15() { awk -F'\t' -v c="$CUT" '/^#/ || $1 == "rejected" { next } $2 + 0 <= c'; }
+cut15() { experiments/col.sh "$1" rejected rejected_pct errors error_pct threshold | awk -F'\t' -v c="$CUT" '$2 + 0 <= c'; }
 {
     echo "# rejection curves; revision $(cat "$B/revision" 2>/dev/null || echo unknown)"
     echo "# command: $0 $*"
@@ -32,12 +39,12 @@ cut15() { awk -F'\t' -v c="$CUT" '/^#/ || $1 == "rejected" { next } $2 + 0 <= c'
     grep -h '^test set\|^rejection' "$T/a.out" | sed 's/^/# lenet5: /'
     [ -f "$T/b.out" ] && grep -h '^test set\|^rejection' "$T/b.out" | sed 's/^/# modern: /'
     echo "# columns: rejected rejected_pct errors error_pct threshold"
-    cut15 < "$T/a.tsv"; printf '\n\n'
-    if [ -f "$T/b.tsv" ]; then cut15 < "$T/b.tsv"; else echo "NaN NaN NaN NaN NaN"; fi
+    cut15 "$T/a.tsv"; printf '\n\n'
+    if [ -f "$T/b.tsv" ]; then cut15 "$T/b.tsv"; else echo "NaN NaN NaN NaN NaN"; fi
     printf '\n\n'
-    point lenet5 "$T/a.out"
-    [ -f "$T/b.out" ] && point modern "$T/b.out"
+    point lenet5 a
+    [ -f "$T/b.tsv" ] && point modern b
     true
-} > figures/rejection.dat
-stamp figures/rejection.dat $(( $(date +%s) - t0 ))
-render rejection
+} > "$FIGDIR"/rejection.dat
+stamp "$FIGDIR"/rejection.dat $(( $(date +%s) - t0 ))
+plot rejection

@@ -1,5 +1,5 @@
 #!/bin/sh
-# report.sh: writes figures/REPORT.md, the paper-vs-reproduction report: a table of every
+# report.sh: writes FIGDIR/REPORT.md (FIGDIR: default figures; QUICK=1 gives build/quick), the paper-vs-reproduction report: a table of every
 # published number we reproduce (paper values from experiments/paper/results-1998.tsv), each
 # with the command, seed, revision and wall time that produced ours, then every figure in
 # figures/. Inputs that do not exist yet give "not run" rows; no number is ever made up.
@@ -9,14 +9,17 @@
 #   FIG6_DAT  Fig. 6 points: a TSV with a header naming a size column (size, train_size or n;
 #             patterns or thousands), and train/test error columns (names containing
 #             "train" and "test")  [figures/fig6.dat]
-#   figures/fig9.dat fig11.dat fig12.dat rejection.dat  (experiments/compare.sh, rejection.sh)
+#   FIGDIR/fig9.dat fig11.dat fig12.dat rejection.dat  (experiments/compare.sh, rejection.sh)
+#   FIGDIR    where the figures are and the report goes  [figures; QUICK=1: build/quick]
 set -e
 P=experiments/paper/results-1998.tsv
 FIG5_LOG=${FIG5_LOG:-build/runs/fig5.bin.log.tsv}
 DIST_LOG=${DIST_LOG:-build/runs/distort.bin.log.tsv}
-FIG6_DAT=${FIG6_DAT:-figures/fig6.dat}
-OUT=figures/REPORT.md
-mkdir -p figures
+FIGDIR=${FIGDIR:-figures}
+[ "${QUICK:-0}" = 1 ] && [ "$FIGDIR" = figures ] && FIGDIR=build/quick
+FIG6_DAT=${FIG6_DAT:-$FIGDIR/fig6.dat}
+OUT=$FIGDIR/REPORT.md
+mkdir -p "$FIGDIR"
 machine=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')
 cores=$(nproc 2>/dev/null || echo '?')
 rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -91,7 +94,7 @@ if [ -f "$FIG6_DAT" ]; then
     # block 0 of fig6.dat (experiments/fig6.sh): size_thousands train_err test_err passes run;
     # each run's command and revision are in a header line "# RUN: COMMAND (revision R)"
     f6=$(awk -F'\t' '
-        /^# [a-z]+-n[0-9]+: / { split($0, a, ": "); name = substr(a[1], 3); c = $0
+        /^# fig6\/n[0-9]+\/s[0-9]+: / { split($0, a, ": "); name = substr(a[1], 3); c = $0
                sub(/^# [^:]*: /, "", c); r = c; sub(/ \(.*$/, "", c); sub(/.*revision /, "", r)
                sub(/\)$/, "", r); cmd[name] = c; rv[name] = r; next }
         /^#/ { next }
@@ -126,22 +129,22 @@ else
 fi
 
 # ---- Figures 9-12
-if [ -f figures/fig9.dat ]; then
+if [ -f $FIGDIR/fig9.dat ]; then
     IFS='|' read -r cmd frev wall <<X
-$(datmeta figures/fig9.dat)
+$(datmeta $FIGDIR/fig9.dat)
 X
-    row "Fig. 9: LeNet-5 test error (%)" "$(paper fig9 LeNet-5)" "$(datval figures/fig9.dat 'LeNet-5 1998 (this reproduction)')" "$cmd" "model's" "$frev" "$wall"
-    v=$(datval figures/fig9.dat 'modern variant (this reproduction)')
+    row "Fig. 9: LeNet-5 test error (%)" "$(paper fig9 LeNet-5)" "$(datval $FIGDIR/fig9.dat 'LeNet-5 1998 (this reproduction)')" "$cmd" "model's" "$frev" "$wall"
+    v=$(datval $FIGDIR/fig9.dat 'modern variant (this reproduction)')
     row "Fig. 9: modern variant test error (%)" "- (not in the paper)" "${v:-not run}" "$cmd" "model's" "$frev" "$wall"
 else
     notrun "Fig. 9: LeNet-5 test error (%)" "$(paper fig9 LeNet-5)" "experiments/compare.sh"
 fi
-if [ -f figures/rejection.dat ]; then
+if [ -f $FIGDIR/rejection.dat ]; then
     IFS='|' read -r cmd frev wall <<X
-$(datmeta figures/rejection.dat)
+$(datmeta $FIGDIR/rejection.dat)
 X
     for s in lenet5 modern; do
-        v=$(awk -F'\t' -v s=$s '$1 == s { printf "%s%% rejected (threshold gap %s)", $2, $4 }' figures/rejection.dat)
+        v=$(awk -F'\t' -v s=$s '$1 == s { printf "%s%% rejected (threshold gap %s)", $2, $4 }' $FIGDIR/rejection.dat)
         row "Fig. 10: % rejected to reach 0.5% error, $s" "- (LeNet-5 is not in Fig. 10; LeNet-4: $(paper fig10 LeNet-4))" "${v:-not run}" "$cmd" "model's" "$frev" "$wall"
     done
 else
@@ -149,11 +152,11 @@ else
 fi
 for f in fig11 fig12; do
     what="Fig. 11: multiply-adds per digit (thousands)"; [ $f = fig12 ] && what="Fig. 12: memory, parameters (thousands)"
-    if [ -f figures/$f.dat ]; then
+    if [ -f $FIGDIR/$f.dat ]; then
         IFS='|' read -r cmd frev wall <<X
-$(datmeta figures/$f.dat)
+$(datmeta $FIGDIR/$f.dat)
 X
-        row "$what" "$(paper $f LeNet-5)" "$(datval figures/$f.dat 'LeNet-5 1998 (this reproduction)'); modern $(datval figures/$f.dat 'modern variant (this reproduction)')" "lenet98 info" "-" "$frev" "-"
+        row "$what" "$(paper $f LeNet-5)" "$(datval $FIGDIR/$f.dat 'LeNet-5 1998 (this reproduction)'); modern $(datval $FIGDIR/$f.dat 'modern variant (this reproduction)')" "lenet98 info" "-" "$frev" "-"
     else
         notrun "$what" "$(paper $f LeNet-5)" "experiments/compare.sh"
     fi
@@ -172,7 +175,7 @@ echo "which may be a coincidence; the modern variant (full C3) counts 422,824."
 echo
 echo "## Figures"
 echo
-for p in figures/*.png; do
+for p in "$FIGDIR"/*.png; do
     [ -f "$p" ] || continue
     n=$(basename "$p" .png)
     echo "### $n"

@@ -1,5 +1,5 @@
 # Figure 5: error rate against training pass, this reproduction beside the paper's curves.
-# Data: figures/fig5.dat (written by experiments/fig5.sh). Run from the repository root.
+# Data: fig5.dat (written by experiments/fig5.sh); run in the directory that holds it.
 set datafile separator "\t"
 set xlabel "Training set iterations (passes)"
 set ylabel "Error rate (%)"
@@ -14,9 +14,9 @@ set style line 4 lc rgb "#c0392b" lw 1 pt 4 ps 1.2
 set style line 5 lc rgb "#7f8c8d" lw 1 dt 2 pt 7 ps 0.5
 set title "LeNet-5 on MNIST: error per pass (Fig. 5)"
 do for [fmt in "png svg"] {
-    if (fmt eq "png") { set terminal pngcairo size 800,560 font "DejaVu Sans,10"; set output "figures/fig5.png" }
-    if (fmt eq "svg") { set terminal svg size 800,560 font "DejaVu Sans,10"; set output "figures/fig5.svg" }
-    plot "figures/fig5.dat" index 0 using 1:2 with linespoints ls 1 title "training error, on the fly (ours, Eq. 9)", \
+    if (fmt eq "png") { set terminal pngcairo size 800,560 font "DejaVu Sans,10"; set output "fig5.png" }
+    if (fmt eq "svg") { set terminal svg size 800,560 font "DejaVu Sans,10"; set output "fig5.svg" }
+    plot "fig5.dat" index 0 using 1:2 with linespoints ls 1 title "training error, on the fly (ours, Eq. 9)", \
          "" index 0 using 1:3 with linespoints ls 2 title "test error (ours, Eq. 9)", \
          "" index 0 using 1:6 with linespoints ls 5 title "test error (ours, Eq. 8)", \
          "" index 1 using 1:2 with points ls 3 title "training error (paper)", \

@@ -1,11 +1,11 @@
 # fig6.gp: Figure 6 (Sec. III-C), error after the last pass vs training-set size, ours
-# (filled) beside the paper's (hollow). Run from the repository root: gnuplot figures/fig6.gp
-# (reads figures/fig6.dat, written by experiments/fig6.sh). Both axes are logarithmic so the
+# (filled) beside the paper's (hollow). Run in the directory that holds fig6.dat
+# (written by experiments/fig6.sh). Both axes are logarithmic so the
 # QUICK sizes (1,500..5,000, 2 passes) and the paper's (15,000..60,000) share one plot; an
 # error of 0 is drawn at the floor, 0.01%. The distorted runs are drawn 7% to the right of
 # their size so they do not hide the undistorted point.
 set terminal pngcairo size 800,560 font "DejaVu Sans,10"
-set output 'figures/fig6.png'
+set output 'fig6.png'
 set title "Figure 6: LeNet-5 error vs training-set size\n(filled: ours, hollow: LeCun et al. 1998)"
 set xlabel "training-set size (thousands of original patterns)"
 set ylabel "error rate (%)"
@@ -18,7 +18,7 @@ set grid ytics lc rgb "#dddddd"
 set key inside right top box opaque font ",9" spacing 1.1
 ymin(y) = y > 0.01 ? y : 0.01
 blue = "#1f77b4"; red = "#d62728"; green = "#2ca02c"
-plot 'figures/fig6.dat' index 0 using 1:(ymin($3)) with linespoints lc rgb blue pt 7 ps 1.3 lw 1.5 title "test (ours)", \
+plot 'fig6.dat' index 0 using 1:(ymin($3)) with linespoints lc rgb blue pt 7 ps 1.3 lw 1.5 title "test (ours)", \
      ''                 index 0 using 1:(ymin($2)) with linespoints lc rgb red pt 5 ps 1.2 lw 1.5 title "training (ours)", \
      ''                 index 1 using ($1*1.07):(ymin($3)) with points lc rgb green pt 9 ps 1.8 title "test, originals + 9 distorted copies each (ours)", \
      ''                 index 1 using ($1*1.07):(ymin($2)) with points lc rgb green pt 11 ps 1.8 title "training (originals), distorted run (ours)", \
@@ -26,5 +26,5 @@ plot 'figures/fig6.dat' index 0 using 1:(ymin($3)) with linespoints lc rgb blue 
      ''                 index 2 using 1:2 with linespoints dt 2 lc rgb red pt 4 ps 1.5 title "training (paper)", \
      ''                 index 3 using ($1*1.07):3 with points lc rgb green pt 8 ps 2.0 title "test, 60k + 540k distorted (paper)"
 set terminal svg size 800,560 font "DejaVu Sans,10"
-set output 'figures/fig6.svg'
+set output 'fig6.svg'
 replot

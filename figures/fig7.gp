@@ -1,7 +1,7 @@
-# fig7.gp: Figure 7, the distorted training patterns (Sec. III-C). Run from the repository
-# root: gnuplot figures/fig7.gp (reads figures/fig7.dat, written by build/fig7).
+# fig7.gp: Figure 7, the distorted training patterns (Sec. III-C). Run in the directory
+# that holds fig7.dat (written by build/fig7).
 set terminal pngcairo size 800,860 font "DejaVu Sans,10"
-set output 'figures/fig7.png'
+set output 'fig7.png'
 unset key
 unset border
 unset colorbox
@@ -19,4 +19,4 @@ set title "Figure 7: training digits (left: original) and nine distorted copies 
 set label 1 "original" at 18,-4 center front
 set label 2 "distorted copies 1..9 (the 540,000 are 9 per original)" at 188,-4 center front
 do for [d=0:9] { set label (10 + d) sprintf("%d", d) at -6, 18 + 34 * d center front }
-plot 'figures/fig7.dat' matrix with image
+plot 'fig7.dat' matrix with image

@@ -30,20 +30,25 @@ static const char *const USAGE =
 int cmd_info(int argc, char **argv) {
     static const struct option opts[] = {{"arch", required_argument, 0, 'a'},
                                          {"help", no_argument, 0, 'h'},
+                                         {"tsv", no_argument, 0, 't'},
                                          {0, 0, 0, 0}};
     lenet_arch arch = LENET_ARCH_LENET5;
-    int c;
+    int c, tsv = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "a:h", opts, NULL)) != -1) {
         if (c == 'h') {
-            printf("usage: lenet98 info [--arch lenet5|modern|TAG]\n"
+            printf("usage: lenet98 info [--arch lenet5|modern|TAG] [--tsv]\n"
                    "Per layer: maps @ size, trainable parameters, connections (biases count,\n"
-                   "as in Sec. II-B), multiply-adds per image; totals as plain integers.\n");
+                   "as in Sec. II-B), multiply-adds per image; totals as plain integers.\n"
+                   "--tsv: the same as TSV for scripts (layer maps h w params connections\n"
+                   "mult_adds; the last row is total).\n");
             return 0;
         }
         if (c == 'a') {
             if (lenet_arch_parse(&arch, optarg) != 0)
                 return cli_usage_error("info", "--arch: unknown architecture '%s'", optarg);
+        } else if (c == 't') {
+            tsv = 1;
         } else {
             return cli_usage_error("info", "unknown option");
         }
@@ -58,10 +63,23 @@ int cmd_info(int argc, char **argv) {
     lenet_info(m, L);
     char tag[128];
     lenet_arch_tag(&arch, tag, sizeof tag);
+    long tp = 0, tc = 0, tm = 0;
+    if (tsv) {
+        printf("# lenet98 info --arch %s\nlayer\tmaps\th\tw\tparams\tconnections\tmult_adds\n", tag);
+        for (int i = 0; i < LENET_NLAYERS; i++) {
+            printf("%s\t%d\t%d\t%d\t%ld\t%ld\t%ld\n", L[i].name, L[i].maps, L[i].h, L[i].w,
+                   L[i].params, L[i].connections, L[i].macs);
+            tp += L[i].params;
+            tc += L[i].connections;
+            tm += L[i].macs;
+        }
+        printf("total\t\t\t\t%ld\t%ld\t%ld\n", tp, tc, tm);
+        lenet_free(m);
+        return 0;
+    }
     printf("architecture %s\n", tag);
     printf("%-16s %14s %10s %12s %12s\n", "layer", "maps @ size", "params", "connections",
            "mult-adds");
-    long tp = 0, tc = 0, tm = 0;
     for (int i = 0; i < LENET_NLAYERS; i++) {
         char shape[32];
         snprintf(shape, sizeof shape, "%d @ %dx%d", L[i].maps, L[i].h, L[i].w);

@@ -42,6 +42,7 @@ typedef struct {
     long batch;
     sched_kind schedule;
     double eps_max; /* SDLM: no eps_k above this (0 = none, as published); see SDLM_EPS_MAX */
+    int eval_last;     /* --eval last: end-of-pass errors after the final pass only */
 } train_opts;
 
 /* Everything a checkpoint holds besides the model. */
@@ -95,6 +96,10 @@ static void settings_line(char *buf, size_t n, const train_opts *o) {
     if (o->opt == OPT_SDLM && o->eps_max > 0) {
         const size_t k = strlen(buf);
         snprintf(buf + k, n - k, " eps_max=%g", o->eps_max);
+    }
+    if (o->eval_last) {
+        const size_t k = strlen(buf);
+        snprintf(buf + k, n - k, " eval=last");
     }
     /* only when on, so the settings (and checkpoints) of undistorted runs are unchanged */
     if (o->distort) {
@@ -449,6 +454,8 @@ static void usage(void) {
         "  --schedule const|cosine  SGD: the rate by pass (default cosine)\n"
         "  -o MODEL               the trained model; MODEL.ckpt is the checkpoint\n"
         "  --log FILE.tsv         one row per pass (default MODEL.log.tsv)\n"
+        "  --eval all|last        end-of-pass training and test errors after every pass\n"
+        "                         (default) or after the last only (NaN in the other rows)\n"
         "  --settings             print the settings line these options give, and exit\n"
         "  --resume CKPT          continue from a checkpoint (same options as the run that\n"
         "                         wrote it); ends with the same bytes as an uninterrupted run\n\n"
@@ -480,11 +487,11 @@ int cmd_train(int argc, char **argv) {
         {"distort-field", required_argument, 0, 'F'},
         {"optimizer", required_argument, 0, 'O'}, {"lr", required_argument, 0, 'y'},
         {"momentum", required_argument, 0, 'M'}, {"batch", required_argument, 0, 'B'},
-        {"schedule", required_argument, 0, 'C'},
+        {"schedule", required_argument, 0, 'C'}, {"eval", required_argument, 0, 'V'},
         {0, 0, 0, 0}};
     train_opts o = {"data", NULL, NULL, NULL, 20, 60000, 1, SDLM_HESSIAN_SAMPLES, 0, LOSS_MAP,
                     1.0, SDLM_MU, 1.0, LENET_ARCH_LENET5, LENET_INIT_PAPER, 0,
-                    0, DISTORT_DEFAULT, DISTORT_FIELD, OPT_SDLM, 0.1, 0.9, 64, SCHED_COSINE, SDLM_EPS_MAX};
+                    0, DISTORT_DEFAULT, DISTORT_FIELD, OPT_SDLM, 0.1, 0.9, 64, SCHED_COSINE, SDLM_EPS_MAX, 0};
     int c, loss_given = 0, ranges_given = 0, print_settings = 0, hs_given = 0;
     int opt_given = 0, sgd_given = 0, sdlm_given = 0;
     const char *C = "train";
@@ -535,6 +542,11 @@ int cmd_train(int argc, char **argv) {
             if (strcmp(optarg, "const") == 0) o.schedule = SCHED_CONST;
             else if (strcmp(optarg, "cosine") == 0) o.schedule = SCHED_COSINE;
             else return cli_usage_error(C, "--schedule: '%s' is not const or cosine", optarg);
+            break;
+        case 'V':
+            if (strcmp(optarg, "all") == 0) o.eval_last = 0;
+            else if (strcmp(optarg, "last") == 0) o.eval_last = 1;
+            else return cli_usage_error(C, "--eval: '%s' is not all or last", optarg);
             break;
         case 'o': o.out = optarg; break;
         case 'l': o.log = optarg; break;
@@ -758,15 +770,16 @@ int cmd_train(int argc, char **argv) {
             goto out;
         }
         const double train_seconds = st.seconds + now() - t0;
-        const long tr_err = eval_set(m, &tr, N, NULL, NULL);
-        const long te_err = eval_set(m, &te, te.n, NULL, NULL);
+        const int eval = !o.eval_last || st.pass == o.passes;
+        const long tr_err = eval ? eval_set(m, &tr, N, NULL, NULL) : 0;
+        const long te_err = eval ? eval_set(m, &te, te.n, NULL, NULL) : 0;
         st.seconds += now() - t0;
         if (tty) fprintf(stderr, "\r%78s\r", "");
         char row[512];
         snprintf(row, sizeof row,
                  "%ld\t%g\t%.3g\t%.3g\t%.3g\t%.3f\t%.3f\t%.2f\t%.6g\t%.1f\t%.1f\n", st.pass, eta,
-                 emin, emed, emax, 100.0 * st.otf_errors / N, 100.0 * tr_err / N,
-                 100.0 * te_err / te.n, st.loss_sum / N, st.seconds, train_seconds);
+                 emin, emed, emax, 100.0 * st.otf_errors / N, eval ? 100.0 * tr_err / N : NAN,
+                 eval ? 100.0 * te_err / te.n : NAN, st.loss_sum / N, st.seconds, train_seconds);
         fputs(row, stdout);
         fflush(stdout);
         if (log_append(&st, row) != 0) {
