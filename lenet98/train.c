@@ -609,6 +609,15 @@ int cmd_train(int argc, char **argv) {
         mnist_free(&tr);
         return 1;
     }
+    /* an output that cannot be written (a directory, an input, ...) is refused now, not
+     * after the first pass */
+    if (afile_check(o.out, err, sizeof err) != 0 || afile_check(logpath, err, sizeof err) != 0 ||
+        afile_check(ckpt, err, sizeof err) != 0) {
+        fprintf(stderr, "lenet98 train: %s\n", err);
+        mnist_free(&tr);
+        mnist_free(&te);
+        return 1;
+    }
     if (o.train_size > tr.n) {
         mnist_free(&tr);
         mnist_free(&te);
@@ -759,7 +768,12 @@ int cmd_train(int argc, char **argv) {
         }
         const double train_seconds = st.seconds + now() - t0;
         const long tr_err = eval_set(m, &tr, N, NULL, NULL);
-        const long te_err = eval_set(m, &te, te.n, NULL, NULL);
+        const long te_err = tr_err < 0 ? -1 : eval_set(m, &te, te.n, NULL, NULL);
+        if (te_err < 0) {
+            fprintf(stderr, "lenet98 train: out of memory (evaluating pass %ld)\n", st.pass);
+            rc = 1;
+            goto out;
+        }
         st.seconds += now() - t0;
         if (tty) fprintf(stderr, "\r%78s\r", "");
         char row[512];
@@ -782,6 +796,14 @@ int cmd_train(int argc, char **argv) {
                              (uint64_t)o.seed, err, sizeof err) != 0 ||
             log_write(logpath, settings, &st, err, sizeof err) != 0) {
             fprintf(stderr, "lenet98 train: %s\n", err);
+            rc = 1;
+            goto out;
+        }
+        /* stdout gone (a closed pipe, a full disk): stop here, where the checkpoint and the
+         * log hold everything done so far */
+        if (afile_stdout_failed()) {
+            fprintf(stderr, "lenet98 train: stdout: write failed; stopping after pass %ld "
+                            "(checkpoint %s, continue with --resume %s)\n", st.pass, ckpt, ckpt);
             rc = 1;
             goto out;
         }
