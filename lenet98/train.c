@@ -626,7 +626,7 @@ int cmd_train(int argc, char **argv) {
     }
     const long N = o.train_size;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, (unsigned long)o.seed);
+    if (r) gsl_rng_set(r, (unsigned long)o.seed);
     train_state st = {1, 0, 0, 0, 0, NULL, 0, 0};
     lenet_model *m = NULL;
     real *eps = NULL, *vel = NULL; /* SDLM step sizes; SGD velocity */
