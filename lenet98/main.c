@@ -371,7 +371,7 @@ int main(int argc, char **argv) {
         const int rc = cmds[i].run(argc - 1, argv + 1);
         /* every subcommand: what went to stdout must have arrived (a full disk, a closed
          * pipe or stdout is exit 1 with a message, not a silent 0) */
-        if (afile_close_stdout(cmds[i].name) != 0 && (rc == 0 || rc == EXIT_USAGE)) return 1;
+        if (afile_close_stdout(cmds[i].name) != 0 && rc == 0) return 1;
         return rc;
     }
     fprintf(stderr, "lenet98: unknown command '%s'\n%s", argv[1], USAGE);
