@@ -8,6 +8,7 @@
 #include "pgm.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,17 @@ static const char *const CLASSIFY_USAGE =
     "  --show    also print the normalised 28x28 digit as ASCII art\n"
     "Exit 1 if any image could not be read or has no ink (\"path: problem\" on stderr).\n";
 
+/* A file name as one TSV field: backslash, tab, newline and carriage return written as \\,
+ * \t, \n and \r, so no name can split a row or forge one. */
+static void classify_field(const char *s) {
+    for (; *s; s++) {
+        const char *e = *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" : *s == '\n' ? "\\n"
+                        : *s == '\r' ? "\\r" : NULL;
+        if (e) fputs(e, stdout);
+        else putchar(*s);
+    }
+}
+
 static void classify_show(const uint8_t *img) {
     static const char ramp[] = " .:-=+*#%@";
     for (int y = 0; y < 28; y++) {
@@ -219,13 +231,24 @@ int cmd_classify(int argc, char **argv) {
         }
         lenet_code_input(a->x.in, img, m->arch.input);
         lenet_forward(m, a);
+        int finite = 1;
+        for (int k = 0; k < OUT_N; k++) finite &= isfinite(a->x.out[k]) != 0;
+        if (!finite) {
+            fprintf(stderr, "lenet98 classify: %s: the scores are not finite (the model's "
+                            "weights overflow); no class\n", argv[f]);
+            rc = 1;
+            continue;
+        }
         int best;
         const double gap = score_gap(m, a->x.out, &best);
-        printf("%s\t%d\t%.4f", argv[f], best, gap);
+        classify_field(argv[f]);
+        printf("\t%d\t%.4f", best, gap);
         for (int k = 0; k < OUT_N; k++) printf("\t%.4f", (double)a->x.out[k]);
         printf("\t%s\n", gap < thr ? "reject" : "ok");
         if (show) {
-            printf("# %s: %dx%d, %s\n", argv[f], w, h,
+            printf("# ");
+            classify_field(argv[f]);
+            printf(": %dx%d, %s\n", w, h,
                    inverted ? "dark on light (inverted)" : "light on dark");
             classify_show(img);
         }

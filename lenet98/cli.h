@@ -24,7 +24,7 @@ const char *cli_revision(void);
 void cli_pattern(real *in, const mnist_set *s, long i, lenet_coding coding);
 
 /* Evaluates patterns 0..n-1 of s with both cores (OpenMP), deterministic. out (n,10) and pred
- * (n) may be NULL. Returns the number of errors. */
+ * (n) may be NULL. Returns the number of errors, or -1 if out of memory. */
 long eval_set(const lenet_model *m, const mnist_set *s, long n, real *out, int *pred);
 
 int cmd_info(int argc, char **argv);

@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 enum { IDX_CHUNK = 1 << 20 }; /* bytes per gzread call and the first buffer size */
 
+#include "afile.h"
 #include "fail.h"
 
 /* Describes why a read stopped early: a zlib or I/O error if there was one, else NULL
@@ -71,16 +73,24 @@ static uint32_t idx_be32(const uint8_t *p) {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
 
-/* Opens path, reads the magic and nd dimensions (nd <= 3) into dims. */
+/* Opens path (a regular file only: afile_input), reads the magic and nd dimensions (nd <= 3)
+ * into dims. *fsize is the size of the file, *plain 1 if it is not gzip-compressed. */
 static int idx_open_header(const char *path, uint32_t magic, const char *kind, int nd,
-                           uint32_t *dims, gzFile *out, char *err, size_t errn) {
+                           uint32_t *dims, gzFile *out, long long *fsize, int *plain,
+                           char *err, size_t errn) {
     assert(nd >= 1 && nd <= 3);
     *out = NULL;
+    const int fd = afile_input(path, err, errn);
+    if (fd < 0) return -1;
+    struct stat st;
+    *fsize = fstat(fd, &st) == 0 ? (long long)st.st_size : -1;
     errno = 0;
-    gzFile gz = gzopen(path, "rb");
+    gzFile gz = gzdopen(fd, "rb");
     if (!gz) {
+        const int e = errno;
+        close(fd);
         return fail_msg(err, errn, "%s: cannot open: %s", path,
-                        errno ? strerror(errno) : "out of memory");
+                        e ? afile_strerror(e) : "out of memory");
     }
     gzbuffer(gz, 1u << 16);
     uint8_t head[16];
@@ -92,6 +102,7 @@ static int idx_open_header(const char *path, uint32_t magic, const char *kind, i
         gzclose_r(gz);
         return -1;
     }
+    *plain = gzdirect(gz);
     if (got >= 4 && idx_be32(head) != magic) {
         const uint32_t m = idx_be32(head);
         const char *hint = m == IDX_MAGIC_IMAGES   ? " (an IDX image file)"
@@ -107,6 +118,28 @@ static int idx_open_header(const char *path, uint32_t magic, const char *kind, i
     }
     for (int i = 0; i < nd; i++) dims[i] = idx_be32(head + 4 * (i + 1));
     *out = gz;
+    return 0;
+}
+
+/* Can a file of fsize bytes hold the hsize header bytes and the len data bytes its header
+ * promises? A plain file must be exactly that long; deflate expands at most 1032-fold, so a
+ * gzip file must be at least (hsize + len) / 1032 bytes. Checked before anything is
+ * allocated. 0, or -1 with err. */
+static int idx_fits(const char *path, long long fsize, int plain, size_t hsize, uint64_t len,
+                    const char *what, char *err, size_t errn) {
+    if (fsize < 0) return 0;
+    const uint64_t total = hsize + len;
+    if (plain && (uint64_t)fsize < total)
+        return fail_msg(err, errn,
+                        "%s: truncated: header promises %llu bytes of %s, only %lld follow", path,
+                        (unsigned long long)len, what, fsize - (long long)hsize);
+    if (plain && (uint64_t)fsize > total)
+        return fail_msg(err, errn, "%s: trailing data after the %llu bytes of %s the header "
+                        "promises", path, (unsigned long long)len, what);
+    if (!plain && total / 1032 > (uint64_t)fsize)
+        return fail_msg(err, errn, "%s: the header promises %llu bytes of %s; a gzip file of "
+                        "%lld bytes cannot hold them", path, (unsigned long long)len, what,
+                        fsize);
     return 0;
 }
 
@@ -167,14 +200,20 @@ static uint8_t *idx_read_body(gzFile gz, const char *path, size_t len, const cha
     return buf;
 }
 
-int idx_read_images(const char *path, uint8_t **images, int *n, int *rows, int *cols, char *err,
-                    size_t errn) {
+/* idx_read_images, with rows x cols required when want_rows > 0 (checked in the header,
+ * before the body is read) */
+static int idx_read_images_as(const char *path, int want_rows, int want_cols, uint8_t **images,
+                              int *n, int *rows, int *cols, char *err, size_t errn) {
     assert(path && images && n && rows && cols);
     *images = NULL;
     *n = *rows = *cols = 0;
     uint32_t d[3] = {0, 0, 0};
     gzFile gz;
-    if (idx_open_header(path, IDX_MAGIC_IMAGES, "images", 3, d, &gz, err, errn) != 0) return -1;
+    long long fsize = -1;
+    int plain = 0;
+    if (idx_open_header(path, IDX_MAGIC_IMAGES, "images", 3, d, &gz, &fsize, &plain, err,
+                        errn) != 0)
+        return -1;
     if (d[0] < 1 || d[0] > IDX_MAX_N || d[1] < 1 || d[1] > IDX_MAX_SIDE || d[2] < 1 ||
         d[2] > IDX_MAX_SIDE) {
         gzclose_r(gz);
@@ -184,11 +223,22 @@ int idx_read_images(const char *path, uint8_t **images, int *n, int *rows, int *
                         path, (unsigned long)d[0], (unsigned long)d[1], (unsigned long)d[2],
                         IDX_MAX_N, IDX_MAX_SIDE);
     }
-    const uint64_t len64 = (uint64_t)d[0] * d[1] * d[2]; /* <= 1e7 * 2^20 < 2^44 */
-    if (len64 > SIZE_MAX) {
+    if (want_rows > 0 && (d[1] != (uint32_t)want_rows || d[2] != (uint32_t)want_cols)) {
         gzclose_r(gz);
-        return fail_msg(err, errn, "%s: %llu pixels do not fit in memory", path,
-                        (unsigned long long)len64);
+        return fail_msg(err, errn, "%s: images are %lux%lu, MNIST needs %dx%d", path,
+                        (unsigned long)d[1], (unsigned long)d[2], want_rows, want_cols);
+    }
+    const uint64_t len64 = (uint64_t)d[0] * d[1] * d[2]; /* <= 1e6 * 2^20 < 2^40 */
+    if (len64 > IDX_MAX_BYTES || len64 > SIZE_MAX) {
+        gzclose_r(gz);
+        return fail_msg(err, errn, "%s: %lu images of %lux%lu are %llu bytes, more than the "
+                        "%llu this reader accepts", path, (unsigned long)d[0],
+                        (unsigned long)d[1], (unsigned long)d[2], (unsigned long long)len64,
+                        (unsigned long long)IDX_MAX_BYTES);
+    }
+    if (idx_fits(path, fsize, plain, 16, len64, "pixels", err, errn) != 0) {
+        gzclose_r(gz);
+        return -1;
     }
     uint8_t *pix = idx_read_body(gz, path, (size_t)len64, "pixels", err, errn);
     gzclose_r(gz);
@@ -200,17 +250,30 @@ int idx_read_images(const char *path, uint8_t **images, int *n, int *rows, int *
     return 0;
 }
 
+int idx_read_images(const char *path, uint8_t **images, int *n, int *rows, int *cols, char *err,
+                    size_t errn) {
+    return idx_read_images_as(path, 0, 0, images, n, rows, cols, err, errn);
+}
+
 int idx_read_labels(const char *path, uint8_t **labels, int *n, char *err, size_t errn) {
     assert(path && labels && n);
     *labels = NULL;
     *n = 0;
     uint32_t d[1] = {0};
     gzFile gz;
-    if (idx_open_header(path, IDX_MAGIC_LABELS, "labels", 1, d, &gz, err, errn) != 0) return -1;
+    long long fsize = -1;
+    int plain = 0;
+    if (idx_open_header(path, IDX_MAGIC_LABELS, "labels", 1, d, &gz, &fsize, &plain, err,
+                        errn) != 0)
+        return -1;
     if (d[0] < 1 || d[0] > IDX_MAX_N) {
         gzclose_r(gz);
         return fail_msg(err, errn, "%s: bad label count %lu (want 1..%d)", path,
                         (unsigned long)d[0], IDX_MAX_N);
+    }
+    if (idx_fits(path, fsize, plain, 8, d[0], "labels", err, errn) != 0) {
+        gzclose_r(gz);
+        return -1;
     }
     uint8_t *lab = idx_read_body(gz, path, d[0], "labels", err, errn);
     gzclose_r(gz);
@@ -258,12 +321,8 @@ int mnist_load(mnist_set *s, const char *dir, const char *which, char *err, size
     if (idx_find(lpath, sizeof lpath, dir, name, err, errn) != 0) return -1;
 
     mnist_set t = {0};
-    if (idx_read_images(ipath, &t.images, &t.n, &t.rows, &t.cols, err, errn) != 0) return -1;
-    if (t.rows != 28 || t.cols != 28) {
-        fail_msg(err, errn, "%s: images are %dx%d, MNIST needs 28x28", ipath, t.rows, t.cols);
-        mnist_free(&t);
+    if (idx_read_images_as(ipath, 28, 28, &t.images, &t.n, &t.rows, &t.cols, err, errn) != 0)
         return -1;
-    }
     int nl = 0;
     if (idx_read_labels(lpath, &t.labels, &nl, err, errn) != 0) {
         mnist_free(&t);
@@ -274,6 +333,9 @@ int mnist_load(mnist_set *s, const char *dir, const char *which, char *err, size
         mnist_free(&t);
         return -1;
     }
+    /* no output of this command may overwrite them */
+    afile_protect(ipath);
+    afile_protect(lpath);
     *s = t;
     return 0;
 }

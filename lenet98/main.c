@@ -9,7 +9,9 @@
 #include "pgm.h"
 
 #include <getopt.h>
+#include <gsl/gsl_errno.h>
 #include <signal.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,7 +129,10 @@ int cmd_prototypes(int argc, char **argv) {
         const int w = OUT_N * (RBF_COLS * CELL + GAP * CELL) + GAP * CELL;
         const int h = RBF_ROWS * CELL + 2 * GAP * CELL;
         uint8_t *pix = malloc((size_t)w * h);
-        if (!pix) return 1;
+        if (!pix) {
+            fprintf(stderr, "lenet98 prototypes: out of memory\n");
+            return 1;
+        }
         memset(pix, 255, (size_t)w * h);
         for (int d = 0; d < OUT_N; d++)
             for (int y = 0; y < RBF_ROWS * CELL; y++)
@@ -197,7 +202,12 @@ int cmd_init(int argc, char **argv) {
         return cli_usage_error("init", "--init: '%s' is not paper, sqrt or torch", init);
     lenet_model *m = lenet_alloc(&arch);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!m || !r) return 1;
+    if (!m || !r) {
+        fprintf(stderr, "lenet98 init: out of memory\n");
+        lenet_free(m);
+        gsl_rng_free(r);
+        return 1;
+    }
     gsl_rng_set(r, (unsigned long)seed);
     lenet_init(m, kind, r);
     char err[512];
@@ -284,6 +294,20 @@ int cmd_eval(int argc, char **argv) {
         rc = 1;
     } else {
         const long errors = eval_set(m, &s, s.n, out, pred);
+        long bad = -1; /* the first image whose scores are not finite */
+        for (size_t i = 0; errors >= 0 && bad < 0 && i < (size_t)OUT_N * s.n; i++)
+            if (!isfinite(out[i])) bad = (long)(i / OUT_N);
+        if (errors < 0) {
+            fprintf(stderr, "lenet98 eval: out of memory\n");
+            rc = 1;
+            goto done;
+        }
+        if (bad >= 0) {
+            fprintf(stderr, "lenet98 eval: %s: the scores of %s image %ld are not finite (the "
+                            "model's weights overflow); no error rate\n", model, set, bad);
+            rc = 1;
+            goto done;
+        }
         printf("%s set: %ld errors of %d, error rate %.2f%%\n", set, errors, s.n,
                100.0 * errors / s.n);
         if (dump) {
@@ -325,6 +349,7 @@ int cmd_eval(int argc, char **argv) {
             }
         }
     }
+done:
     free(out);
     free(pred);
     mnist_free(&s);
@@ -341,6 +366,15 @@ int main(int argc, char **argv) {
     /* past a file-size limit (ulimit -f) a write fails with EFBIG and is reported like a
      * full disk, instead of SIGXFSZ killing the process with a temporary file left behind */
     signal(SIGXFSZ, SIG_IGN);
+    /* a closed pipe is a write error reported at exit (and train stops after its next
+     * checkpoint), not a SIGPIPE that kills between a row and its checkpoint */
+    signal(SIGPIPE, SIG_IGN);
+    /* a closed stdin, stdout or stderr must not become the next file opened */
+    afile_guard_std();
+    /* no output of a command may overwrite one of its inputs (afile.h) */
+    afile_protect_inputs();
+    /* GSL reports allocation failures by return value ("out of memory"), never abort() */
+    gsl_set_error_handler_off();
     if (argc < 2) {
         fputs(USAGE, stderr);
         return EXIT_USAGE;
@@ -350,8 +384,14 @@ int main(int argc, char **argv) {
         fputs(USAGE, stdout);
         return 0;
     }
-    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-        if (strcmp(argv[1], cmds[i].name) == 0) return cmds[i].run(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        if (strcmp(argv[1], cmds[i].name) != 0) continue;
+        const int rc = cmds[i].run(argc - 1, argv + 1);
+        /* every subcommand: what went to stdout must have arrived (a full disk, a closed
+         * pipe or stdout is exit 1 with a message, not a silent 0) */
+        if (afile_close_stdout(cmds[i].name) != 0 && rc == 0) return 1;
+        return rc;
+    }
     fprintf(stderr, "lenet98: unknown command '%s'\n%s", argv[1], USAGE);
     return EXIT_USAGE;
 }

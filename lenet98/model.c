@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 static void put32(unsigned char *p, uint32_t v) {
@@ -134,9 +135,13 @@ int read_file(const char *path, unsigned char **buf, size_t *len, size_t max, ch
               size_t errn) {
     *buf = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
+    /* only a regular file: a FIFO or a device is refused without blocking (afile.h) */
+    const int fd = afile_input(path, err, errn);
+    if (fd < 0) return -1;
+    FILE *f = fdopen(fd, "rb");
     if (!f) {
-        snprintf(err, errn, "%s: cannot open: %s", path, strerror(errno));
+        close(fd);
+        snprintf(err, errn, "%s: cannot open: %s", path, afile_strerror(errno));
         return -1;
     }
     size_t cap = 1 << 16, n = 0;
@@ -175,5 +180,6 @@ lenet_model *model_load(const char *path, uint64_t *seed, char *err, size_t errn
     if (read_file(path, &buf, &len, 16u << 20, err, errn) != 0) return NULL;
     lenet_model *m = model_decode(buf, len, path, seed, err, errn);
     free(buf);
+    if (m) afile_protect(path); /* no output of this command may overwrite it */
     return m;
 }

@@ -204,25 +204,30 @@ int lenet_arch_parse(lenet_arch *a, const char *s) {
         *a = LENET_ARCH_MODERN;
         return 0;
     }
-    /* key=value,... starting from lenet5 */
+    /* key=value,... starting from lenet5; no empty tag, no empty item (a trailing comma),
+     * no key twice */
     lenet_arch r = LENET_ARCH_LENET5;
     const char *p = s;
+    unsigned seen = 0;
+    if (!*p) return -1;
     while (*p) {
         const char *eq = strchr(p, '='), *end = strchr(p, ',');
         if (!end) end = p + strlen(p);
         if (!eq || eq > end) return -1;
+        if (*end == ',' && !end[1]) return -1;
         const size_t kl = (size_t)(eq - p), vl = (size_t)(end - eq - 1);
         int v;
-#define KEY(name, table, field)                                                            \
+#define KEY(name, table, field, bit)                                                          \
     if (kl == strlen(name) && strncmp(p, name, kl) == 0) {                                 \
-        if ((v = pick(eq + 1, vl, table)) < 0) return -1;                                  \
+        if ((v = pick(eq + 1, vl, table)) < 0 || (seen & bit)) return -1;                  \
+        seen |= bit;                                                                       \
         r.field = v;                                                                       \
     } else
-        KEY("pool", POOL_NAMES, pool)
-        KEY("c3", C3_NAMES, c3)
-        KEY("out", OUT_NAMES, out)
-        KEY("squash", SQUASH_NAMES, squash)
-        KEY("input", INPUT_NAMES, input)
+        KEY("pool", POOL_NAMES, pool, 1u)
+        KEY("c3", C3_NAMES, c3, 2u)
+        KEY("out", OUT_NAMES, out, 4u)
+        KEY("squash", SQUASH_NAMES, squash, 8u)
+        KEY("input", INPUT_NAMES, input, 16u)
         return -1;
 #undef KEY
         p = *end ? end + 1 : end;

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "afile.h"
 #include "fail.h"
 
 static int pgm_is_space(int c) {
@@ -188,8 +190,15 @@ int pgm_read(const char *path, uint8_t **pix, int *w, int *h, char *err, size_t 
     assert(path && pix && w && h);
     *pix = NULL;
     *w = *h = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) return fail_msg(err, errn, "%s: cannot open: %s", path, strerror(errno));
+    /* only a regular file: a FIFO or a device is refused without blocking (afile.h) */
+    const int fd = afile_input(path, err, errn);
+    if (fd < 0) return -1;
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return fail_msg(err, errn, "%s: cannot open: %s", path, afile_strerror(errno));
+    }
+    afile_protect(path);
     int rc = pgm_read_file(f, path, pix, w, h, err, errn);
     fclose(f);
     if (rc != 0) *w = *h = 0;
@@ -199,39 +208,13 @@ int pgm_read(const char *path, uint8_t **pix, int *w, int *h, char *err, size_t 
 int pgm_write(const char *path, const uint8_t *pix, int w, int h, char *err, size_t errn) {
     assert(path && pix);
     assert(w >= 1 && w <= PGM_MAX_SIDE && h >= 1 && h <= PGM_MAX_SIDE);
-    const size_t len = strlen(path);
-    char *tmp = malloc(len + 5);
-    if (!tmp) return fail_msg(err, errn, "%s: out of memory", path);
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, ".tmp", 5);
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        int rc = fail_msg(err, errn, "%s: cannot create: %s", tmp, strerror(errno));
-        free(tmp);
-        return rc;
-    }
+    afile f;
+    if (afile_open(&f, path, err, errn) != 0) return -1;
     const size_t n = (size_t)w * (size_t)h;
-    int ok = fprintf(f, "P5\n%d %d\n255\n", w, h) > 0;
-    ok = ok && fwrite(pix, 1, n, f) == n;
-    ok = ok && fflush(f) == 0;
-    int saved = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = 0;
-        saved = errno;
+    if (fprintf(f.f, "P5\n%d %d\n255\n", w, h) < 0 || fwrite(pix, 1, n, f.f) != n) {
+        fail_msg(err, errn, "%s: write failed: %s", path, afile_strerror(errno));
+        afile_abort(&f);
+        return -1;
     }
-    if (!ok) {
-        int rc = fail_msg(err, errn, "%s: write error: %s", tmp, strerror(saved));
-        remove(tmp);
-        free(tmp);
-        return rc;
-    }
-    if (rename(tmp, path) != 0) {
-        int rc = fail_msg(err, errn, "%s: cannot rename %s into place: %s", path, tmp,
-                          strerror(errno));
-        remove(tmp);
-        free(tmp);
-        return rc;
-    }
-    free(tmp);
-    return 0;
+    return afile_commit(&f, err, errn);
 }

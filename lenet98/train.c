@@ -621,6 +621,15 @@ int cmd_train(int argc, char **argv) {
         mnist_free(&tr);
         return 1;
     }
+    /* an output that cannot be written (a directory, an input, ...) is refused now, not
+     * after the first pass */
+    if (afile_check(o.out, err, sizeof err) != 0 || afile_check(logpath, err, sizeof err) != 0 ||
+        afile_check(ckpt, err, sizeof err) != 0) {
+        fprintf(stderr, "lenet98 train: %s\n", err);
+        mnist_free(&tr);
+        mnist_free(&te);
+        return 1;
+    }
     if (o.train_size > tr.n) {
         mnist_free(&tr);
         mnist_free(&te);
@@ -629,7 +638,7 @@ int cmd_train(int argc, char **argv) {
     }
     const long N = o.train_size;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, (unsigned long)o.seed);
+    if (r) gsl_rng_set(r, (unsigned long)o.seed);
     train_state st = {1, 0, 0, 0, 0, NULL, 0, 0};
     lenet_model *m = NULL;
     real *eps = NULL, *vel = NULL; /* SDLM step sizes; SGD velocity */
@@ -772,7 +781,12 @@ int cmd_train(int argc, char **argv) {
         const double train_seconds = st.seconds + now() - t0;
         const int eval = !o.eval_last || st.pass == o.passes;
         const long tr_err = eval ? eval_set(m, &tr, N, NULL, NULL) : 0;
-        const long te_err = eval ? eval_set(m, &te, te.n, NULL, NULL) : 0;
+        const long te_err = !eval ? 0 : tr_err < 0 ? -1 : eval_set(m, &te, te.n, NULL, NULL);
+        if (te_err < 0) {
+            fprintf(stderr, "lenet98 train: out of memory (evaluating pass %ld)\n", st.pass);
+            rc = 1;
+            goto out;
+        }
         st.seconds += now() - t0;
         if (tty) fprintf(stderr, "\r%78s\r", "");
         char row[512];
@@ -795,6 +809,14 @@ int cmd_train(int argc, char **argv) {
                              (uint64_t)o.seed, err, sizeof err) != 0 ||
             log_write(logpath, settings, &st, err, sizeof err) != 0) {
             fprintf(stderr, "lenet98 train: %s\n", err);
+            rc = 1;
+            goto out;
+        }
+        /* stdout gone (a closed pipe, a full disk): stop here, where the checkpoint and the
+         * log hold everything done so far */
+        if (afile_stdout_failed()) {
+            fprintf(stderr, "lenet98 train: stdout: write failed; stopping after pass %ld "
+                            "(checkpoint %s, continue with --resume %s)\n", st.pass, ckpt, ckpt);
             rc = 1;
             goto out;
         }

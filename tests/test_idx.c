@@ -183,21 +183,39 @@ static void idx_t_bad(void) {
         idx_t_labels_bad(p, "bad label count");
         free(lb);
     }
-    /* bad dimensions: zero, too large; and a huge but allowed n in a tiny file (no huge
-     * allocation: memory grows with the data) */
+    /* bad dimensions: zero, too large; then allowed counts the file cannot hold, refused from
+     * the header and the file's size before anything is allocated or read (issue 13) */
     static const uint32_t dims[][3] = {{0, 28, 28}, {3, 0, 28}, {3, 28, 0}, {3, 1025, 28},
-                                       {10000001, 28, 28}, {0xffffffffu, 0xffffffffu, 1}};
+                                       {IDX_MAX_N + 1, 28, 28}, {0xffffffffu, 0xffffffffu, 1}};
     idx_t_path(p, sizeof p, "bad-dims");
     for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++) {
         for (int k = 0; k < 3; k++) idx_t_be32(buf + 4 + 4 * k, dims[i][k]);
         CHECK(idx_t_write(p, buf, len, 0) == 0);
         idx_t_images_bad(p, "bad dimensions");
     }
-    idx_t_be32(buf + 4, 10000000);
+    idx_t_be32(buf + 4, IDX_MAX_N);
     idx_t_be32(buf + 8, 1024);
     idx_t_be32(buf + 12, 1024);
     CHECK(idx_t_write(p, buf, len, 0) == 0);
-    idx_t_images_bad(p, "truncated");
+    idx_t_images_bad(p, "more than the");
+    idx_t_be32(buf + 4, IDX_MAX_N);
+    idx_t_be32(buf + 8, 28);
+    idx_t_be32(buf + 12, 28);
+    CHECK(idx_t_write(p, buf, len, 0) == 0);
+    idx_t_images_bad(p, "header promises 784000000 bytes of pixels, only");
+    /* the same as a gzip bomb: a few KB of compressed zeros cannot hold 784 MB */
+    {
+        const size_t zl = 16 + (1u << 20);
+        uint8_t *z = calloc(zl, 1);
+        CHECK(z != NULL);
+        if (z) {
+            memcpy(z, buf, 16);
+            idx_t_path(p, sizeof p, "bomb.gz");
+            CHECK(idx_t_write(p, z, zl, 1) == 0);
+            idx_t_images_bad(p, "cannot hold");
+            free(z);
+        }
+    }
     free(buf);
 }
 

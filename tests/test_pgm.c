@@ -135,18 +135,27 @@ static void pgm_t_write(void) {
     /* a directory that does not exist: an error, no temporary left */
     snprintf(p, sizeof p, "%s/no-such-dir/w.pgm", check_tmpdir);
     CHECK(pgm_write(p, pix, 4, 3, err, sizeof err) == -1);
-    CHECK(strstr(err, "no-such-dir/w.pgm.tmp: cannot create") != NULL);
-    /* a target that cannot be replaced (a non-empty directory): the temporary is removed */
+    CHECK(strstr(err, "no-such-dir/w.pgm: cannot write") != NULL);
+    /* a target that cannot be replaced (a non-empty directory): refused, no temporary */
     snprintf(p, sizeof p, "%s/dir.pgm", check_tmpdir);
     snprintf(tmp, sizeof tmp, "%s/dir.pgm/x", check_tmpdir);
     if (mkdir(p, 0700) == 0) {
         FILE *g = fopen(tmp, "wb");
         if (g) fclose(g);
         CHECK(pgm_write(p, pix, 4, 3, err, sizeof err) == -1);
-        CHECK(strstr(err, "cannot rename") != NULL);
+        CHECK(strstr(err, "is a directory") != NULL);
         snprintf(tmp, sizeof tmp, "%s.tmp", p);
         CHECK(access(tmp, F_OK) != 0);
     }
+    /* the temporary name is unique: an existing PATH.tmp is not touched (issue 13) */
+    snprintf(p, sizeof p, "%s/u.pgm", check_tmpdir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", p);
+    FILE *k = fopen(tmp, "wb");
+    CHECK(k != NULL && fputs("keep", k) >= 0 && fclose(k) == 0);
+    CHECK(pgm_write(p, pix, 4, 3, err, sizeof err) == 0);
+    struct stat kst;
+    CHECK(stat(tmp, &kst) == 0 && kst.st_size == 4);
+    remove(tmp);
 }
 
 void test_pgm(void) {
