@@ -23,7 +23,8 @@ typedef float real;
 
 /* The hot loops (layers, SDLM update) are compiled twice with GCC on x86-64: for x86-64-v3
  * (AVX2 + FMA, 2013 on) and for any x86-64; the loader picks one per machine (GNU ifunc), so
- * one binary runs everywhere and a given machine always runs the same code (same bits). */
+ * one binary runs everywhere and a given machine always runs the same code (same bits).
+ * LENET_NO_CLONES (set by `make NATIVE=1`, which compiles for this machine alone) turns them off. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(LENET_NO_CLONES)
 #define LENET_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
