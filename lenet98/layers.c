@@ -526,7 +526,9 @@ ALWAYS_INLINE void conv_backprop_fast(real *din, real *dwt, real *db, const real
     memset(dpad, 0, (size_t)cout * stride * sizeof(real));
     for (int o = 0; o < cout; o++) {
         const real *dop = dout + (size_t)o * oh * ow;
+        /* db: in LANES partial sums (a scalar sum waits on each add in turn) */
         real s = 0;
+#pragma omp simd reduction(+ : s)
         for (int i = 0; i < oh * ow; i++) s += dop[i];
         db[o] += s;
         for (int y = 0; y < oh; y++)
