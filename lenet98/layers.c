@@ -750,11 +750,23 @@ void subsamp_backward2(real *ddin, real *hcoef, real *hbias, const real *ddout,
 
 /* offset of the first maximum of the 2x2 block at ip, in row-major order */
 static inline int block_argmax(const real *ip, int w) {
-    const int off[4] = {0, 1, w, w + 1};
+    /* selects, not branches: which input wins is data, and mispredicts cost more than this */
     int best = 0;
-    for (int t = 1; t < 4; t++)
-        if (ip[off[t]] > ip[best]) best = off[t];
+    real v = ip[0];
+    best = ip[1] > v ? 1 : best;
+    v = ip[1] > v ? ip[1] : v;
+    best = ip[w] > v ? w : best;
+    v = ip[w] > v ? ip[w] : v;
+    best = ip[w + 1] > v ? w + 1 : best;
     return best;
+}
+
+/* the first maximum's value of the 2x2 block at ip (the value at block_argmax) */
+static inline real block_max(const real *ip, int w) {
+    real v = ip[0];
+    v = ip[1] > v ? ip[1] : v;
+    v = ip[w] > v ? ip[w] : v;
+    return ip[w + 1] > v ? ip[w + 1] : v;
 }
 
 LENET_HOT
@@ -764,7 +776,7 @@ void maxpool_forward(real *out, const real *in, int c, int h, int w) {
         for (int y = 0; y < oh; y++)
             for (int x = 0; x < ow; x++) {
                 const real *ip = in + (size_t)m * h * w + 2 * y * w + 2 * x;
-                out[((size_t)m * oh + y) * ow + x] = ip[block_argmax(ip, w)];
+                out[((size_t)m * oh + y) * ow + x] = block_max(ip, w);
             }
 }
 
