@@ -94,7 +94,7 @@ ALWAYS_INLINE vec fast_tanh(vec v) {
 #endif
 
 /* x (n) = f(a (n)) = A tanh(S a), or tanh(a) (A = S = 1) */
-LENET_HOT
+LENET_HOT_V4
 void squash_forward(real *x, const real *a, int n, lenet_squash kind) {
     const int scaled = kind == LENET_SQUASH_SCALED;
     const real A = scaled ? (real)SQUASH_A : 1, S = scaled ? (real)SQUASH_S : 1;

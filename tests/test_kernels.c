@@ -7,13 +7,16 @@
 #include "layers.h"
 
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #ifdef LENET_DOUBLE
 #define KERNEL_TOL 1e-12
+#define SQUASH_TOL 1e-14
 #else
 #define KERNEL_TOL 2e-5
+#define SQUASH_TOL 1e-6 /* a few float ulp of |f| <= 1.7159 */
 #endif
 
 static void fill(real *v, size_t n, gsl_rng *r) {
@@ -123,6 +126,28 @@ static void compare_maxpool(gsl_rng *r) {
     CHECK(din[0] == dout[0] && din[1] == 0 && din[W] == 0 && din[W + 1] == 0);
 }
 
+/* squash_forward (vectors of LANES, a zero-padded tail; its fast tanh in the float build)
+ * against libm's tanh in double, at C1's size and at an odd one, a in [-10, 10] */
+static void compare_squash(int n, gsl_rng *r) {
+    real *a = malloc((size_t)n * sizeof(real)), *x = malloc((size_t)n * sizeof(real));
+    for (int kind = LENET_SQUASH_SCALED; kind <= LENET_SQUASH_TANH; kind++) {
+        for (int i = 0; i < n; i++) a[i] = (real)(20 * gsl_rng_uniform(r) - 10);
+        a[0] = 0;
+        squash_forward(x, a, n, (lenet_squash)kind);
+        const double A = kind == LENET_SQUASH_SCALED ? SQUASH_A : 1;
+        const double S = kind == LENET_SQUASH_SCALED ? SQUASH_S : 1;
+        double d = 0;
+        for (int i = 0; i < n; i++) {
+            const double e = fabs((double)x[i] - A * tanh(S * (double)a[i]));
+            if (!(e <= d)) d = e;
+        }
+        if (check_verbose || d > SQUASH_TOL) printf("# squash n=%d kind=%d: %.3g\n", n, kind, d);
+        CHECK(d <= SQUASH_TOL);
+    }
+    free(a);
+    free(x);
+}
+
 void test_kernels(void) {
     TEST_GROUP("kernels: fast conv and linear against the reference loops");
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -139,5 +164,7 @@ void test_kernels(void) {
     compare("linear 43 -> 13", NULL, 43, 13, 0, r);
     compare("linear 5 -> 3", NULL, 5, 3, 0, r);
     compare_maxpool(r);
+    compare_squash(C1_N * C1_H * C1_H, r);
+    compare_squash(13, r);
     gsl_rng_free(r);
 }
