@@ -12,8 +12,11 @@ CPPFLAGS = -D_GNU_SOURCE -Ilenet98 $(shell pkg-config --cflags gsl 2>/dev/null)
 # default); unlike -ffast-math it keeps NaN and infinity semantics. -Wno-psabi: layers.c
 # passes GNU C vectors only between always-inline functions, so no ABI is involved.
 CFLAGS   = $(OPT) -g $(WARN) -Wno-psabi -fopenmp-simd -ffp-contract=fast -MMD -MP
+# NATIVE=1: code for this machine alone, so no per-machine clones (LENET_HOT in lenet.h):
+# gcc 12 stops with an internal compiler error on target_clones under -march=native (AVX-512)
 ifeq ($(NATIVE),1)
 CFLAGS  += -march=native
+CPPFLAGS += -DLENET_NO_CLONES
 endif
 ifeq ($(BLAS),openblas)
 BLASLIB  = -lopenblas

@@ -1,7 +1,10 @@
 /* bench.c: `make bench`. On one core: training patterns per second for a full SDLM step
  * (forward, loss, backward, update) and inference images per second, each the median of
  * several timed runs, for the 1998 network and the modern variant. Synthetic digits, so it
- * needs no data; the work per pattern does not depend on the pixel values. */
+ * needs no data; the work per pattern does not depend on the pixel values. Each figure is
+ * also given in multiply-adds per second (counted from the layer sizes, lenet_info) and as a
+ * fraction of this core's single-precision multiply-add peak, measured first with a short
+ * loop of independent fused multiply-adds in the widest vectors the CPU offers. */
 #include "lenet.h"
 #include "sdlm.h"
 
@@ -25,6 +28,75 @@ static double median(double *v, size_t n) {
     gsl_sort(v, 1, n);
     return gsl_stats_median_from_sorted_data(v, 1, n);
 }
+
+/* ---- the multiply-add peak ------------------------------------------------------------
+ * ACC independent accumulators of vectors v (enough to cover the FMA latency on two units),
+ * each updated acc = acc * a + b, ITER times: ACC * ITER * lanes multiply-adds. */
+enum { FMA_ITER = 1 << 22 };
+#define FMA_LOOP(vec_t, ACC)                                                               \
+    do {                                                                                   \
+        vec_t acc[ACC];                                                                    \
+        for (int j = 0; j < ACC; j++) acc[j] = (vec_t){0} + (float)(j + 1) * 1e-3f;         \
+        const vec_t a = (vec_t){0} + 0.999999f, b = (vec_t){0} + 1e-7f;                      \
+        for (long it = 0; it < FMA_ITER; it++)                                             \
+            for (int j = 0; j < ACC; j++) acc[j] = acc[j] * a + b;                         \
+        float s = 0;                                                                       \
+        for (int j = 0; j < ACC; j++)                                                      \
+            for (size_t l = 0; l < sizeof(vec_t) / sizeof(float); l++) s += acc[j][l];     \
+        return s;                                                                          \
+    } while (0)
+typedef float v8 __attribute__((vector_size(32)));
+typedef float v16 __attribute__((vector_size(64)));
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define FMA_X86 1
+__attribute__((target("arch=x86-64-v4"))) static float fma_loop512(void) { FMA_LOOP(v16, 12); }
+__attribute__((target("arch=x86-64-v3"))) static float fma_loop256(void) { FMA_LOOP(v8, 12); }
+#endif
+static float fma_loop_plain(void) { FMA_LOOP(v8, 12); } /* whatever this build targets */
+
+/* single-precision multiply-adds per second of one core (best of RUNS); *isa names the loop */
+static double fma_peak(const char **isa) {
+    float (*loop)(void) = fma_loop_plain;
+    long lanes = 8;
+    *isa = "baseline";
+#ifdef FMA_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) {
+        loop = fma_loop512, lanes = 16, *isa = "AVX-512";
+    } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        loop = fma_loop256, *isa = "AVX2+FMA";
+    }
+#endif
+    double best = 0;
+    volatile float sink = 0;
+    for (int run = 0; run < RUNS; run++) {
+        const double t0 = now();
+        sink += loop();
+        const double rate = 12.0 * FMA_ITER * lanes / (now() - t0);
+        if (rate > best) best = rate;
+    }
+    (void)sink;
+    return best;
+}
+
+/* multiply-adds per pattern: forward (lenet_info), and for training the backward pass too:
+ * each layer's weight gradient (as many as its forward, none for the fixed RBF centres) and
+ * its input derivative (as many, none for C1, whose input is the image), plus the SDLM
+ * update's one per parameter */
+static void macs_per_pattern(const lenet_model *m, double *infer, double *train) {
+    lenet_layer_info info[LENET_NLAYERS];
+    lenet_info(m, info);
+    double f = 0, b = 0;
+    for (int l = 0; l < LENET_NLAYERS; l++) {
+        f += (double)info[l].macs;
+        const int fixed = l == LENET_NLAYERS - 1 && m->arch.out == LENET_OUT_RBF;
+        b += (fixed ? 0 : (double)info[l].macs) + (l == 0 ? 0 : (double)info[l].macs);
+    }
+    *infer = f;
+    *train = f + b + (double)m->n;
+}
+
+static double peak; /* multiply-adds per second, from fma_peak */
 
 static void bench(const char *name, const lenet_arch *arch, loss_kind loss, gsl_rng *r,
                   const uint8_t *img) {
@@ -57,9 +129,16 @@ static void bench(const char *name, const lenet_arch *arch, loss_kind loss, gsl_
         }
         infer[run] = 2 * STEPS / (now() - t0);
     }
+    const double tr = median(train, RUNS), inf = median(infer, RUNS);
     printf("%-8s training %8.0f patterns/s   inference %8.0f images/s   (median of %d runs, "
            "one core)\n",
-           name, median(train, RUNS), median(infer, RUNS), RUNS);
+           name, tr, inf, RUNS);
+    double mi, mt;
+    macs_per_pattern(m, &mi, &mt);
+    printf("%-8s training %6.2f GMAC/s (%.0f MACs a step, %4.1f%% of peak)   inference %6.2f "
+           "GMAC/s (%.0f MACs an image, %4.1f%% of peak)\n",
+           name, tr * mt * 1e-9, mt, 100 * tr * mt / peak, inf * mi * 1e-9, mi,
+           100 * inf * mi / peak);
     (void)sink;
     free(eps);
     lenet_acts_free(a);
@@ -75,6 +154,10 @@ int main(void) {
         const unsigned long u = gsl_rng_uniform_int(r, 256);
         img[i] = (x > 6 && x < 22 && y > 4 && y < 24) ? (uint8_t)u : 0;
     }
+    const char *isa;
+    peak = fma_peak(&isa);
+    printf("peak     %.1f GMAC/s single precision, one core (%s fused multiply-add loop)\n",
+           peak * 1e-9, isa);
     bench("lenet5", &LENET_ARCH_LENET5, LOSS_MAP, r, img);
     bench("modern", &LENET_ARCH_MODERN, LOSS_SOFTMAX, r, img);
     free(img);

@@ -94,7 +94,7 @@ ALWAYS_INLINE vec fast_tanh(vec v) {
 #endif
 
 /* x (n) = f(a (n)) = A tanh(S a), or tanh(a) (A = S = 1) */
-LENET_HOT
+LENET_HOT_V4
 void squash_forward(real *x, const real *a, int n, lenet_squash kind) {
     const int scaled = kind == LENET_SQUASH_SCALED;
     const real A = scaled ? (real)SQUASH_A : 1, S = scaled ? (real)SQUASH_S : 1;
@@ -526,7 +526,9 @@ ALWAYS_INLINE void conv_backprop_fast(real *din, real *dwt, real *db, const real
     memset(dpad, 0, (size_t)cout * stride * sizeof(real));
     for (int o = 0; o < cout; o++) {
         const real *dop = dout + (size_t)o * oh * ow;
+        /* db: in LANES partial sums (a scalar sum waits on each add in turn) */
         real s = 0;
+#pragma omp simd reduction(+ : s)
         for (int i = 0; i < oh * ow; i++) s += dop[i];
         db[o] += s;
         for (int y = 0; y < oh; y++)
@@ -748,11 +750,23 @@ void subsamp_backward2(real *ddin, real *hcoef, real *hbias, const real *ddout,
 
 /* offset of the first maximum of the 2x2 block at ip, in row-major order */
 static inline int block_argmax(const real *ip, int w) {
-    const int off[4] = {0, 1, w, w + 1};
+    /* selects, not branches: which input wins is data, and mispredicts cost more than this */
     int best = 0;
-    for (int t = 1; t < 4; t++)
-        if (ip[off[t]] > ip[best]) best = off[t];
+    real v = ip[0];
+    best = ip[1] > v ? 1 : best;
+    v = ip[1] > v ? ip[1] : v;
+    best = ip[w] > v ? w : best;
+    v = ip[w] > v ? ip[w] : v;
+    best = ip[w + 1] > v ? w + 1 : best;
     return best;
+}
+
+/* the first maximum's value of the 2x2 block at ip (the value at block_argmax) */
+static inline real block_max(const real *ip, int w) {
+    real v = ip[0];
+    v = ip[1] > v ? ip[1] : v;
+    v = ip[w] > v ? ip[w] : v;
+    return ip[w + 1] > v ? ip[w + 1] : v;
 }
 
 LENET_HOT
@@ -762,7 +776,7 @@ void maxpool_forward(real *out, const real *in, int c, int h, int w) {
         for (int y = 0; y < oh; y++)
             for (int x = 0; x < ow; x++) {
                 const real *ip = in + (size_t)m * h * w + 2 * y * w + 2 * x;
-                out[((size_t)m * oh + y) * ow + x] = ip[block_argmax(ip, w)];
+                out[((size_t)m * oh + y) * ow + x] = block_max(ip, w);
             }
 }
 

@@ -21,13 +21,18 @@ typedef double real;
 typedef float real;
 #endif
 
-/* The hot loops (layers, SDLM update) are compiled twice with GCC on x86-64: for x86-64-v3
+/* The hot loops (layers, SDLM update) are compiled twice with GCC on x86-64 (LENET_HOT_V4: three
+ * times, x86-64-v4 = AVX-512 first): for x86-64-v3
  * (AVX2 + FMA, 2013 on) and for any x86-64; the loader picks one per machine (GNU ifunc), so
- * one binary runs everywhere and a given machine always runs the same code (same bits). */
+ * one binary runs everywhere and a given machine always runs the same code (same bits).
+ * LENET_NO_CLONES (set by `make NATIVE=1`, which compiles for this machine alone) turns them off. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(LENET_NO_CLONES)
 #define LENET_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
+/* the same with an AVX-512 clone too (x86-64-v4), where measured to help (squash_forward) */
+#define LENET_HOT_V4 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define LENET_HOT
+#define LENET_HOT_V4
 #endif
 
 /* ---------------------------------------------------------------------------------------

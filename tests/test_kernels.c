@@ -7,13 +7,16 @@
 #include "layers.h"
 
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #ifdef LENET_DOUBLE
 #define KERNEL_TOL 1e-12
+#define SQUASH_TOL 1e-14
 #else
 #define KERNEL_TOL 2e-5
+#define SQUASH_TOL 1e-6 /* a few float ulp of |f| <= 1.7159 */
 #endif
 
 static void fill(real *v, size_t n, gsl_rng *r) {
@@ -94,6 +97,57 @@ static void compare(const char *name, const unsigned char *table, int cin, int c
     free(g2);
 }
 
+/* max-pool against a plain first-maximum loop (row-major order, ties to the first), with
+ * ties planted (a NaN would trap: the tests enable FE_INVALID): forward values and where backward sends each derivative */
+static void compare_maxpool(gsl_rng *r) {
+    enum { C = 3, H = 6, W = 8, OH = H / 2, OW = W / 2 };
+    real in[C * H * W], out[C * OH * OW], dout[C * OH * OW], din[C * H * W];
+    real ref_out[C * OH * OW], ref_din[C * H * W];
+    fill(in, C * H * W, r);
+    for (int i = 0; i < C * H * W; i += 5) in[i] = (real)0.25; /* ties across blocks */
+    in[0] = in[1] = in[W] = in[W + 1] = (real)0.5;               /* a block all equal */
+    fill(dout, C * OH * OW, r);
+    memset(din, 0, sizeof din);
+    memset(ref_din, 0, sizeof ref_din);
+    maxpool_forward(out, in, C, H, W);
+    maxpool_backward(din, dout, in, C, H, W);
+    for (int m = 0; m < C; m++)
+        for (int y = 0; y < OH; y++)
+            for (int x = 0; x < OW; x++) {
+                const int base = m * H * W + 2 * y * W + 2 * x, off[4] = {0, 1, W, W + 1};
+                int best = base;
+                for (int t = 1; t < 4; t++)
+                    if (in[base + off[t]] > in[best]) best = base + off[t];
+                ref_out[(m * OH + y) * OW + x] = in[best];
+                ref_din[best] += dout[(m * OH + y) * OW + x];
+            }
+    CHECK(memcmp(out, ref_out, sizeof out) == 0); /* bit for bit */
+    CHECK(memcmp(din, ref_din, sizeof din) == 0);
+    CHECK(din[0] == dout[0] && din[1] == 0 && din[W] == 0 && din[W + 1] == 0);
+}
+
+/* squash_forward (vectors of LANES, a zero-padded tail; its fast tanh in the float build)
+ * against libm's tanh in double, at C1's size and at an odd one, a in [-10, 10] */
+static void compare_squash(int n, gsl_rng *r) {
+    real *a = malloc((size_t)n * sizeof(real)), *x = malloc((size_t)n * sizeof(real));
+    for (int kind = LENET_SQUASH_SCALED; kind <= LENET_SQUASH_TANH; kind++) {
+        for (int i = 0; i < n; i++) a[i] = (real)(20 * gsl_rng_uniform(r) - 10);
+        a[0] = 0;
+        squash_forward(x, a, n, (lenet_squash)kind);
+        const double A = kind == LENET_SQUASH_SCALED ? SQUASH_A : 1;
+        const double S = kind == LENET_SQUASH_SCALED ? SQUASH_S : 1;
+        double d = 0;
+        for (int i = 0; i < n; i++) {
+            const double e = fabs((double)x[i] - A * tanh(S * (double)a[i]));
+            if (!(e <= d)) d = e;
+        }
+        if (check_verbose || d > SQUASH_TOL) printf("# squash n=%d kind=%d: %.3g\n", n, kind, d);
+        CHECK(d <= SQUASH_TOL);
+    }
+    free(a);
+    free(x);
+}
+
 void test_kernels(void) {
     TEST_GROUP("kernels: fast conv and linear against the reference loops");
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -109,5 +163,8 @@ void test_kernels(void) {
     compare("output 84 -> 10", NULL, F6_N, OUT_N, 0, r);
     compare("linear 43 -> 13", NULL, 43, 13, 0, r);
     compare("linear 5 -> 3", NULL, 5, 3, 0, r);
+    compare_maxpool(r);
+    compare_squash(C1_N * C1_H * C1_H, r);
+    compare_squash(13, r);
     gsl_rng_free(r);
 }
