@@ -122,7 +122,10 @@ static const char *const CLASSIFY_USAGE =
     "                        IMAGE.pgm...\n"
     "Classifies digit images (PGM, P2 or P5, any size). Each image is normalised the MNIST\n"
     "way: dark ink on light paper is inverted (--invert auto decides from the border: if it\n"
-    "is brighter than the whole image, the paper is light); the ink's bounding box is fitted\n"
+    "is brighter than the whole image, the paper is light); uneven lighting is removed; ink\n"
+    "is what lies above Otsu's threshold; the digit is the largest connected mark (specks\n"
+    "and border clutter are ignored, with a warning when they hold over 10%% of the ink);\n"
+    "its bounding box is fitted\n"
     "into 20x20 keeping its aspect ratio (area-averaging), placed in 28x28 with its centre of\n"
     "mass in the middle, and padded to the network's 32x32 input.\n"
     "Prints a header and one row per image: file, class, the score gap, the ten outputs (RBF\n"
@@ -130,7 +133,8 @@ static const char *const CLASSIFY_USAGE =
     "image is rejected when its gap (best vs second best) is below the threshold; default %g\n"
     "for RBF and %g for logits (the gap at 0.5%% MNIST test error, see classify.h).\n"
     "  --show    also print the normalised 28x28 digit as ASCII art\n"
-    "Exit 1 if any image could not be read or has no ink (\"path: problem\" on stderr).\n";
+    "Exit 1 if any image could not be read, has no ink, too little contrast (the measured\n"
+    "contrast is printed) or several separate marks of similar size (\"path: problem\").\n";
 
 static void classify_show(const uint8_t *img) {
     static const char ramp[] = " .:-=+*#%@";
@@ -210,13 +214,18 @@ int cmd_classify(int argc, char **argv) {
             rc = 1;
             continue;
         }
-        const int nr = norm_mnist(img, pix, w, h, inv, &inverted, why, sizeof why);
+        norm_report rep;
+        const int nr = norm_mnist_report(img, pix, w, h, inv, &inverted, &rep, why, sizeof why);
         free(pix);
         if (nr != 0) {
             fprintf(stderr, "lenet98 classify: %s: %s\n", argv[f], why);
             rc = 1;
             continue;
         }
+        if (rep.discarded > CLASSIFY_WARN_DISCARDED)
+            fprintf(stderr, "lenet98 classify: %s: warning: %.0f%% of the ink (%d of %d marks) "
+                    "lies apart from the digit and was ignored\n", argv[f],
+                    100 * rep.discarded, rep.marks - 1, rep.marks);
         lenet_code_input(a->x.in, img, m->arch.input);
         lenet_forward(m, a);
         int best;
