@@ -182,7 +182,7 @@ int cmd_classify(int argc, char **argv) {
                                        optarg);
             break;
         case 's': show = 1; break;
-        default: return cli_usage_error("classify", "unknown option");
+        default: return cli_bad_option("classify", opts, argv);
         }
     }
     if (!model) return cli_usage_error("classify", "--model FILE is required");

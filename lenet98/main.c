@@ -24,7 +24,7 @@ static const char *const USAGE =
     "  train        train (SDLM, Sec. III-B / App. C), writes a model and a log\n"
     "  eval         error rate of a model on MNIST\n"
     "  classify     classify digit images (PGM) with a trained model\n\n"
-    "'lenet98 COMMAND --help' describes each.\n";
+    "'lenet98 COMMAND --help' describes each; 'lenet98 --version' prints the revision.\n";
 
 /* ---- info ---------------------------------------------------------------------------- */
 int cmd_info(int argc, char **argv) {
@@ -45,7 +45,7 @@ int cmd_info(int argc, char **argv) {
             if (lenet_arch_parse(&arch, optarg) != 0)
                 return cli_usage_error("info", "--arch: unknown architecture '%s'", optarg);
         } else {
-            return cli_usage_error("info", "unknown option");
+            return cli_bad_option("info", opts, argv);
         }
     }
     if (optind < argc) return cli_usage_error("info", "unexpected argument '%s'", argv[optind]);
@@ -94,7 +94,7 @@ int cmd_prototypes(int argc, char **argv) {
         if (c == 'p')
             pgm = optarg;
         else
-            return cli_usage_error("prototypes", "unknown option");
+            return cli_bad_option("prototypes", opts, argv);
     }
     if (optind < argc)
         return cli_usage_error("prototypes", "unexpected argument '%s'", argv[optind]);
@@ -161,7 +161,7 @@ int cmd_init(int argc, char **argv) {
             break;
         case 'i': init = optarg; break;
         case 'o': out = optarg; break;
-        default: return cli_usage_error("init", "unknown option");
+        default: return cli_bad_option("init", opts, argv);
         }
     }
     if (optind < argc) return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
@@ -200,7 +200,7 @@ int cmd_eval(int argc, char **argv) {
                                          {"reject-curve", required_argument, 0, 'r'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *model = NULL, *data = "data", *set = "test", *dump = NULL, *archs = NULL;
+    const char *model = NULL, *data = NULL, *set = "test", *dump = NULL, *archs = NULL;
     const char *curve = NULL;
     int c;
     optind = 1;
@@ -210,7 +210,8 @@ int cmd_eval(int argc, char **argv) {
             printf("usage: lenet98 eval --model FILE [--data DIR] [--set test|train]\n"
                    "                    [--dump FILE.tsv] [--arch A] [--reject-curve FILE.tsv]\n"
                    "Error rate and error count of the model on an MNIST set (DIR holds the four\n"
-                   "IDX files, plain or .gz; default data/). --dump writes one row per image:\n"
+                   "IDX files, plain or .gz; default: $LENET98_DATA, else ./data, else the\n"
+                   "repository's data/ next to the binary). --dump writes one row per image:\n"
                    "index, label, predicted class, and the ten outputs (RBF penalties y_0..y_9,\n"
                    "or the modern variant's logits). --arch checks the model's architecture.\n"
                    "--reject-curve writes the error of the accepted images against the fraction\n"
@@ -223,7 +224,7 @@ int cmd_eval(int argc, char **argv) {
         case 'u': dump = optarg; break;
         case 'a': archs = optarg; break;
         case 'r': curve = optarg; break;
-        default: return cli_usage_error("eval", "unknown option");
+        default: return cli_bad_option("eval", opts, argv);
         }
     }
     if (optind < argc) return cli_usage_error("eval", "unexpected argument '%s'", argv[optind]);
@@ -253,7 +254,12 @@ int cmd_eval(int argc, char **argv) {
         return 1;
     }
     mnist_set s;
-    if (mnist_load(&s, data, set, err, sizeof err) != 0) {
+    char ddir[4200];
+    if (cli_find_data("eval", data, ddir, sizeof ddir) != 0) {
+        lenet_free(m);
+        return 1;
+    }
+    if (mnist_load(&s, ddir, set, err, sizeof err) != 0) {
         fprintf(stderr, "lenet98 eval: %s\n", err);
         lenet_free(m);
         return 1;
@@ -327,13 +333,21 @@ int main(int argc, char **argv) {
         fputs(USAGE, stderr);
         return EXIT_USAGE;
     }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("lenet98 %s\n", cli_revision());
+        return 0;
+    }
+    opterr = 0; /* cli_bad_option says it in one line */
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(USAGE, stdout);
         return 0;
     }
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-        if (strcmp(argv[1], cmds[i].name) == 0) return cmds[i].run(argc - 1, argv + 1);
+        if (strcmp(argv[1], cmds[i].name) == 0) {
+            cli_command = cmds[i].name;
+            return cmds[i].run(argc - 1, argv + 1);
+        }
     fprintf(stderr, "lenet98: unknown command '%s'\n%s", argv[1], USAGE);
     return EXIT_USAGE;
 }
