@@ -106,7 +106,7 @@ $(B)/fobj:
 $(B)/fuzz-replay: $(FUZZSRC:tests/fuzz/%.c=$(B)/fobj/%.o) $(B)/liblenet98.a
 	$(CC) $(CFLAGS) $(OMP) -o $@ $^ $(LDLIBS)
 
-TESTBIN  = $(B)/test-double $(B)/test-float $(B)/lenet98 $(B)/fuzz-replay $(B)/stats
+TESTBIN  = $(B)/test-double $(B)/test-float $(B)/lenet98 $(B)/fuzz-replay $(B)/stats $(B)/render_digits
 test: deps $(TESTBIN)
 	@tests/run.sh $(B)
 

@@ -243,3 +243,78 @@ int cmd_classify(int argc, char **argv) {
     lenet_free(m);
     return rc;
 }
+
+/* ---- digits ---------------------------------------------------------------------------- */
+static const char *const DIGITS_USAGE =
+    "usage: lenet98 digits [--data DIR] [--set test|train] [--index A[..B]] -o DIR\n"
+    "Writes MNIST digits A..B (default 0..9 of the test set) as PGM images to DIR, dark ink on\n"
+    "white paper as a scan would be, named SET-INDEX-LABEL.pgm, to try `lenet98 classify` on.\n"
+    "--data as for eval (default: $LENET98_DATA, ./data, or the repository's data/).\n";
+
+int cmd_digits(int argc, char **argv) {
+    static const struct option opts[] = {{"data", required_argument, 0, 'd'},
+                                         {"set", required_argument, 0, 's'},
+                                         {"index", required_argument, 0, 'i'},
+                                         {"output", required_argument, 0, 'o'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *data = NULL, *set = "test", *dir = NULL;
+    long a = 0, b = 9;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "d:s:i:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h': fputs(DIGITS_USAGE, stdout); return 0;
+        case 'd': data = optarg; break;
+        case 's': set = optarg; break;
+        case 'o': dir = optarg; break;
+        case 'i': {
+            char lo[32];
+            const char *dots = strstr(optarg, "..");
+            if (dots && (size_t)(dots - optarg) < sizeof lo) {
+                memcpy(lo, optarg, (size_t)(dots - optarg));
+                lo[dots - optarg] = 0;
+                if (cli_long("--index", lo, 0, 59999, &a) || cli_long("--index", dots + 2, 0, 59999, &b))
+                    return EXIT_USAGE;
+            } else {
+                if (cli_long("--index", optarg, 0, 59999, &a)) return EXIT_USAGE;
+                b = a;
+            }
+            if (b < a) return cli_usage_error("digits", "--index %ld..%ld: empty range", a, b);
+            break;
+        }
+        default: return cli_bad_option("digits", opts, argv);
+        }
+    }
+    if (optind < argc) return cli_usage_error("digits", "unexpected argument '%s'", argv[optind]);
+    if (!dir || !*dir) return cli_usage_error("digits", "-o DIR is required");
+    if (strcmp(set, "test") != 0 && strcmp(set, "train") != 0)
+        return cli_usage_error("digits", "--set: '%s' is not test or train", set);
+    char ddir[4200], err[1024];
+    if (cli_find_data("digits", data, ddir, sizeof ddir) != 0) return 1;
+    mnist_set s;
+    if (mnist_load(&s, ddir, set, err, sizeof err) != 0) {
+        fprintf(stderr, "lenet98 digits: %s\n", err);
+        return 1;
+    }
+    int rc = 0;
+    if (b >= s.n) {
+        fprintf(stderr, "lenet98 digits: --index %ld..%ld: the %s set has %d digits\n", a, b,
+                set, s.n);
+        rc = 1;
+    }
+    for (long i = a; rc == 0 && i <= b; i++) {
+        uint8_t pix[28 * 28];
+        for (int k = 0; k < 28 * 28; k++) pix[k] = (uint8_t)(255 - s.images[(size_t)i * 784 + k]);
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s-%05ld-%d.pgm", dir, set, i, s.labels[i]);
+        if (pgm_write(path, pix, 28, 28, err, sizeof err) != 0) {
+            fprintf(stderr, "lenet98 digits: %s\n", err);
+            rc = 1;
+        } else {
+            printf("%s\n", path);
+        }
+    }
+    mnist_free(&s);
+    return rc;
+}

@@ -41,4 +41,6 @@ int reject_write(const char *path, const lenet_model *m, const real *out, const 
                  long n, const char *header, char *err, size_t errn);
 
 int cmd_classify(int argc, char **argv);
+/* `lenet98 digits`: MNIST digits written as PGM images */
+int cmd_digits(int argc, char **argv);
 #endif

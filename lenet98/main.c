@@ -23,7 +23,8 @@ static const char *const USAGE =
     "  init         write a freshly initialised model\n"
     "  train        train (SDLM, Sec. III-B / App. C), writes a model and a log\n"
     "  eval         error rate of a model on MNIST\n"
-    "  classify     classify digit images (PGM) with a trained model\n\n"
+    "  classify     classify digit images (PGM) with a trained model\n"
+    "  digits       write MNIST digits as PGM images, to try classify on\n\n"
     "'lenet98 COMMAND --help' describes each; 'lenet98 --version' prints the revision.\n";
 
 /* ---- info ---------------------------------------------------------------------------- */
@@ -325,7 +326,8 @@ int main(int argc, char **argv) {
         const char *name;
         int (*run)(int, char **);
     } cmds[] = {{"info", cmd_info},   {"prototypes", cmd_prototypes}, {"init", cmd_init},
-                {"eval", cmd_eval},   {"train", cmd_train}, {"classify", cmd_classify}};
+                {"eval", cmd_eval},   {"train", cmd_train}, {"classify", cmd_classify},
+                {"digits", cmd_digits}};
     /* past a file-size limit (ulimit -f) a write fails with EFBIG and is reported like a
      * full disk, instead of SIGXFSZ killing the process with a temporary file left behind */
     signal(SIGXFSZ, SIG_IGN);

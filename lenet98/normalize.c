@@ -158,7 +158,7 @@ int norm_mnist_report(uint8_t *out, const uint8_t *pix, int w, int h, norm_inver
         if (err) snprintf(err, errn, "out of memory");
         return -1;
     }
-    /* step 2a: v - background, >= 0; the contrast is the 99.5th percentile of it (ours: a
+    /* step 2a: v - background, >= 0; the contrast is the 99.9th percentile of it (ours: a
      * few hot pixels do not count as ink) */
     norm_background(ink, pix, w, h, flip);
     long hist[256] = {0};
@@ -171,8 +171,8 @@ int norm_mnist_report(uint8_t *out, const uint8_t *pix, int w, int h, norm_inver
     int contrast = 255;
     {
         long acc = 0;
-        while (contrast > 0 && (acc += hist[contrast]) * 200 < (long)np) contrast--;
-        if (np < 200) {
+        while (contrast > 0 && (acc += hist[contrast]) * 1000 < (long)np) contrast--;
+        if (np < 1000) {
             contrast = 0;
             for (size_t i = 0; i < np; i++)
                 if (ink[i] > contrast) contrast = (int)ink[i];
@@ -195,8 +195,9 @@ int norm_mnist_report(uint8_t *out, const uint8_t *pix, int w, int h, norm_inver
     }
     /* step 2b: ink = above Otsu's threshold (and above NORM_FLOOR of the contrast); its
      * 8-connected components; the digit is the heaviest (sum of v) and the others of at
-     * least NORM_PART of its mass that lie within its box grown by a quarter (the parts of
-     * a broken stroke); the rest (specks, border clutter) is dropped */
+     * least NORM_PART of its mass that touch its box grown by an eighth of its longer side (the parts of
+     * a broken stroke) and touch no edge of the image; the rest (specks, border clutter) is
+     * dropped */
     int t = norm_otsu(ink, np);
     if (t < contrast * NORM_FLOOR / 255) t = contrast * NORM_FLOOR / 255;
     int nc = 0;
@@ -259,7 +260,8 @@ int norm_mnist_report(uint8_t *out, const uint8_t *pix, int w, int h, norm_inver
     /* the heaviest other mark: as heavy as NORM_RIVAL of the digit and apart from it means
      * the image holds more than one digit-sized thing */
     const comp M = cs[main_c];
-    const int gw = (M.x1 - M.x0 + 1) / 4 + 1, gh = (M.y1 - M.y0 + 1) / 4 + 1;
+    const int side = M.x1 - M.x0 > M.y1 - M.y0 ? M.x1 - M.x0 + 1 : M.y1 - M.y0 + 1;
+    const int gw = side / 8 + 1, gh = gw;
     unsigned char *keep = calloc((size_t)nc, 1);
     if (!keep) {
         free(cs);
@@ -271,16 +273,18 @@ int norm_mnist_report(uint8_t *out, const uint8_t *pix, int w, int h, norm_inver
     double kept = 0;
     for (int k = 0; k < nc; k++) {
         const comp *c = &cs[k];
-        const int near = c->x0 >= M.x0 - gw && c->x1 <= M.x1 + gw && c->y0 >= M.y0 - gh &&
-                         c->y1 <= M.y1 + gh;
-        if (k == main_c || (near && c->mass >= NORM_PART * M.mass)) {
+        const int near = c->x1 >= M.x0 - gw && c->x0 <= M.x1 + gw && c->y1 >= M.y0 - gh &&
+                         c->y0 <= M.y1 + gh;
+        const int edge = c->x0 == 0 || c->y0 == 0 || c->x1 == w - 1 || c->y1 == h - 1;
+        if (k == main_c || (near && !edge && c->mass >= NORM_PART * M.mass)) {
             keep[k] = 1;
             kept += c->mass;
             if (c->x0 < x0) x0 = c->x0;
             if (c->x1 > x1) x1 = c->x1;
             if (c->y0 < y0) y0 = c->y0;
             if (c->y1 > y1) y1 = c->y1;
-        } else if (c->mass >= NORM_RIVAL * M.mass && (rival < 0 || c->mass > cs[rival].mass)) {
+        } else if (!edge && c->mass >= NORM_RIVAL * M.mass &&
+                   (rival < 0 || c->mass > cs[rival].mass)) {
             rival = k;
         }
     }

@@ -10,12 +10,12 @@
  *      b > 127). A light card on grey paper with dark ink is still dark-on-light.
  *   2. finding the digit (ours): the background is estimated per 3x3 cell of the image
  *      (its median, interpolated between cells) and subtracted, which removes
- *      uneven lighting; the contrast is the 99.5th percentile of what is left. Below
+ *      uneven lighting; the contrast is the 99.9th percentile of what is left. Below
  *      NORM_MIN_CONTRAST: an error "contrast too low" giving it; 0: "no ink". Ink is what
  *      lies above Otsu's threshold of that histogram; its 8-connected components are the
  *      marks. The digit is the heaviest mark plus the marks of at least NORM_PART of its
- *      mass inside its box grown by a quarter (a broken stroke); specks and border clutter
- *      are dropped (norm_report says how much). Another mark of NORM_RIVAL of the digit's
+ *      mass touching its box grown by 1/8 of its long side (a broken stroke) but no edge
+ *      of the image; specks and border clutter (marks touching the edge) are dropped (norm_report says how much). Another mark of NORM_RIVAL of the digit's
  *      mass outside it: an error "several separate marks". The kept marks and their faint
  *      edges give ink = 255 v / contrast, clamped, values below NORM_FLOOR set to 0.
  *   3. the bounding box of the ink (bw x bh) is scaled by s = 20 / max(bw, bh) to

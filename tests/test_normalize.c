@@ -172,10 +172,10 @@ void test_normalize(void) {
     CHECK(norm_mnist_report(out, v, W, W, NORM_INVERT_AUTO, &inv, &rep, err, sizeof err) == -1);
     CHECK(strstr(err, "contrast too low") != NULL && strstr(err, " 28 ") != NULL);
     CHECK(rep.contrast == 28);
-    /* two digits side by side: several marks */
+    /* two digits side by side, 50 pixels apart: several marks */
     memcpy(v, base, W * W);
     for (int j = 50; j < 250; j++)
-        for (int i = 200; i < 224; i++) v[j * W + i] = 20;
+        for (int i = 230; i < 254; i++) v[j * W + i] = 20;
     CHECK(norm_mnist_report(out, v, W, W, NORM_INVERT_AUTO, &inv, &rep, err, sizeof err) == -1);
     CHECK(strstr(err, "several separate marks") != NULL);
     /* clutter along the border, a fifth of the digit's ink: dropped, and reported */
