@@ -61,6 +61,14 @@ help:
 	@echo "make figures    redraw figures/ from the committed .dat files"
 	@echo "make modern     1998 net and modern variant side by side (figures/modern.*)"
 	@echo "make ablation   from 1998 to modern one change at a time (figures/ablation.*)"
+	@echo "make fig5       Figure 5: training and test error by pass (20 passes, seed 1)"
+	@echo "make trap       the SDLM trap: Appendix C as written, each reading, 2 passes"
+	@echo "make fig6       Figure 6: test error against training set size"
+	@echo "make fig7       Figure 7: distorted copies of training digits"
+	@echo "make inspect-figures  Figures 4, 8, maps, prototypes, rejection, 9 from the models"
+	@echo "make report     figures/REPORT.md from the runs"
+	@echo "make fuzz-run   the libFuzzer targets only (make fuzz installs clang first)"
+	@echo "make clean      remove build/"
 
 # every compile waits for deps (order-only), so `make -j2 test` on a machine without
 # libgsl-dev installs it before the first compile instead of racing it
@@ -117,7 +125,7 @@ $(B)/fobj:
 $(B)/fuzz-replay: $(FUZZSRC:tests/fuzz/%.c=$(B)/fobj/%.o) $(B)/liblenet98.a
 	$(CC) $(CFLAGS) $(OMP) -o $@ $^ $(LDLIBS)
 
-TESTBIN  = $(B)/test-double $(B)/test-float $(B)/lenet98 $(B)/fuzz-replay $(B)/stats
+TESTBIN  = $(B)/test-double $(B)/test-float $(B)/lenet98 $(B)/fuzz-replay $(B)/stats $(B)/render_digits
 test: deps $(TESTBIN)
 	@tests/run.sh $(B)
 

@@ -123,7 +123,10 @@ static const char *const CLASSIFY_USAGE =
     "                        IMAGE.pgm...\n"
     "Classifies digit images (PGM, P2 or P5, any size). Each image is normalised the MNIST\n"
     "way: dark ink on light paper is inverted (--invert auto decides from the border: if it\n"
-    "is brighter than the whole image, the paper is light); the ink's bounding box is fitted\n"
+    "is brighter than the whole image, the paper is light); uneven lighting is removed; ink\n"
+    "is what lies above Otsu's threshold; the digit is the largest connected mark (specks\n"
+    "and border clutter are ignored, with a warning when they hold over 10%% of the ink);\n"
+    "its bounding box is fitted\n"
     "into 20x20 keeping its aspect ratio (area-averaging), placed in 28x28 with its centre of\n"
     "mass in the middle, and padded to the network's 32x32 input.\n"
     "Prints a header and one row per image: file, class, the score gap, the ten outputs (RBF\n"
@@ -131,7 +134,8 @@ static const char *const CLASSIFY_USAGE =
     "image is rejected when its gap (best vs second best) is below the threshold; default %g\n"
     "for RBF and %g for logits (the gap at 0.5%% MNIST test error, see classify.h).\n"
     "  --show    also print the normalised 28x28 digit as ASCII art\n"
-    "Exit 1 if any image could not be read or has no ink (\"path: problem\" on stderr).\n";
+    "Exit 1 if any image could not be read, has no ink, too little contrast (the measured\n"
+    "contrast is printed) or several separate marks of similar size (\"path: problem\").\n";
 
 /* A file name as one TSV field: backslash, tab, newline and carriage return written as \\,
  * \t, \n and \r, so no name can split a row or forge one. */
@@ -190,7 +194,7 @@ int cmd_classify(int argc, char **argv) {
                                        optarg);
             break;
         case 's': show = 1; break;
-        default: return cli_usage_error("classify", "unknown option");
+        default: return cli_bad_option("classify", opts, argv);
         }
     }
     if (!model) return cli_usage_error("classify", "--model FILE is required");
@@ -222,13 +226,18 @@ int cmd_classify(int argc, char **argv) {
             rc = 1;
             continue;
         }
-        const int nr = norm_mnist(img, pix, w, h, inv, &inverted, why, sizeof why);
+        norm_report rep;
+        const int nr = norm_mnist_report(img, pix, w, h, inv, &inverted, &rep, why, sizeof why);
         free(pix);
         if (nr != 0) {
             fprintf(stderr, "lenet98 classify: %s: %s\n", argv[f], why);
             rc = 1;
             continue;
         }
+        if (rep.discarded > CLASSIFY_WARN_DISCARDED)
+            fprintf(stderr, "lenet98 classify: %s: warning: %.0f%% of the ink (%d of %d marks) "
+                    "lies apart from the digit and was ignored\n", argv[f],
+                    100 * rep.discarded, rep.marks - 1, rep.marks);
         lenet_code_input(a->x.in, img, m->arch.input);
         lenet_forward(m, a);
         int finite = 1;
@@ -255,5 +264,80 @@ int cmd_classify(int argc, char **argv) {
     }
     lenet_acts_free(a);
     lenet_free(m);
+    return rc;
+}
+
+/* ---- digits ---------------------------------------------------------------------------- */
+static const char *const DIGITS_USAGE =
+    "usage: lenet98 digits [--data DIR] [--set test|train] [--index A[..B]] -o DIR\n"
+    "Writes MNIST digits A..B (default 0..9 of the test set) as PGM images to DIR, dark ink on\n"
+    "white paper as a scan would be, named SET-INDEX-LABEL.pgm, to try `lenet98 classify` on.\n"
+    "--data as for eval (default: $LENET98_DATA, ./data, or the repository's data/).\n";
+
+int cmd_digits(int argc, char **argv) {
+    static const struct option opts[] = {{"data", required_argument, 0, 'd'},
+                                         {"set", required_argument, 0, 's'},
+                                         {"index", required_argument, 0, 'i'},
+                                         {"output", required_argument, 0, 'o'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *data = NULL, *set = "test", *dir = NULL;
+    long a = 0, b = 9;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "d:s:i:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h': fputs(DIGITS_USAGE, stdout); return 0;
+        case 'd': data = optarg; break;
+        case 's': set = optarg; break;
+        case 'o': dir = optarg; break;
+        case 'i': {
+            char lo[32];
+            const char *dots = strstr(optarg, "..");
+            if (dots && (size_t)(dots - optarg) < sizeof lo) {
+                memcpy(lo, optarg, (size_t)(dots - optarg));
+                lo[dots - optarg] = 0;
+                if (cli_long("--index", lo, 0, 59999, &a) || cli_long("--index", dots + 2, 0, 59999, &b))
+                    return EXIT_USAGE;
+            } else {
+                if (cli_long("--index", optarg, 0, 59999, &a)) return EXIT_USAGE;
+                b = a;
+            }
+            if (b < a) return cli_usage_error("digits", "--index %ld..%ld: empty range", a, b);
+            break;
+        }
+        default: return cli_bad_option("digits", opts, argv);
+        }
+    }
+    if (optind < argc) return cli_usage_error("digits", "unexpected argument '%s'", argv[optind]);
+    if (!dir || !*dir) return cli_usage_error("digits", "-o DIR is required");
+    if (strcmp(set, "test") != 0 && strcmp(set, "train") != 0)
+        return cli_usage_error("digits", "--set: '%s' is not test or train", set);
+    char ddir[4200], err[1024];
+    if (cli_find_data("digits", data, ddir, sizeof ddir) != 0) return 1;
+    mnist_set s;
+    if (mnist_load(&s, ddir, set, err, sizeof err) != 0) {
+        fprintf(stderr, "lenet98 digits: %s\n", err);
+        return 1;
+    }
+    int rc = 0;
+    if (b >= s.n) {
+        fprintf(stderr, "lenet98 digits: --index %ld..%ld: the %s set has %d digits\n", a, b,
+                set, s.n);
+        rc = 1;
+    }
+    for (long i = a; rc == 0 && i <= b; i++) {
+        uint8_t pix[28 * 28];
+        for (int k = 0; k < 28 * 28; k++) pix[k] = (uint8_t)(255 - s.images[(size_t)i * 784 + k]);
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s-%05ld-%d.pgm", dir, set, i, s.labels[i]);
+        if (pgm_write(path, pix, 28, 28, err, sizeof err) != 0) {
+            fprintf(stderr, "lenet98 digits: %s\n", err);
+            rc = 1;
+        } else {
+            printf("%s\n", path);
+        }
+    }
+    mnist_free(&s);
     return rc;
 }

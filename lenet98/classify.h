@@ -16,6 +16,9 @@
 /* The gap between the best and the second-best class (>= 0) and the best class (*best):
  * RBF output: second-smallest penalty minus smallest; linear output: largest logit minus the
  * second largest. A small gap is an uncertain decision. */
+/* classify warns when more than this fraction of the ink was dropped as specks or clutter */
+#define CLASSIFY_WARN_DISCARDED 0.10
+
 double score_gap(const lenet_model *m, const real *out, int *best);
 
 /* One point of the rejection curve: reject the `rejected` patterns whose gap is below
@@ -38,4 +41,6 @@ int reject_write(const char *path, const lenet_model *m, const real *out, const 
                  long n, const char *header, char *err, size_t errn);
 
 int cmd_classify(int argc, char **argv);
+/* `lenet98 digits`: MNIST digits written as PGM images */
+int cmd_digits(int argc, char **argv);
 #endif

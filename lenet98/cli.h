@@ -10,8 +10,19 @@
 /* parse an integer / real in [lo, hi] given to option opt; -1 (message printed) if not */
 int cli_long(const char *opt, const char *s, long lo, long hi, long *out);
 int cli_double(const char *opt, const char *s, double lo, double hi, double *out);
-/* prints "lenet98 CMD: msg" and "try lenet98 CMD --help" to stderr; returns EXIT_USAGE */
+/* the running subcommand (set by main), named in cli_long's and cli_double's messages */
+extern const char *cli_command;
+/* prints one line "lenet98 CMD: msg (see 'lenet98 CMD --help')" to stderr; returns
+ * EXIT_USAGE */
 int cli_usage_error(const char *cmd, const char *fmt, ...);
+struct option;
+/* After getopt_long returned '?' (opterr = 0): one usage line naming the bad option, the
+ * closest option of opts by edit distance, or a missing value; returns EXIT_USAGE */
+int cli_bad_option(const char *cmd, const struct option *opts, char **argv);
+/* The MNIST directory: given (--data, must be a directory), else $LENET98_DATA, else ./data,
+ * else dirname(/proc/self/exe)/../data (the repository's data/ next to build/lenet98). 0 with
+ * dir set, or -1 with a message saying what was looked for where. */
+int cli_find_data(const char *cmd, const char *given, char *dir, size_t dirn);
 /* Files a command reads and writes: each non-NULL paths[i] (given by option names[i]) must be
  * non-empty and differ from every other (by name, or being the same existing file), so that
  * no output overwrites an input or another output. Else prints a usage error naming both

@@ -25,8 +25,9 @@ static const char *const USAGE =
     "  init         write a freshly initialised model\n"
     "  train        train (SDLM, Sec. III-B / App. C), writes a model and a log\n"
     "  eval         error rate of a model on MNIST\n"
-    "  classify     classify digit images (PGM) with a trained model\n\n"
-    "'lenet98 COMMAND --help' describes each.\n";
+    "  classify     classify digit images (PGM) with a trained model\n"
+    "  digits       write MNIST digits as PGM images, to try classify on\n\n"
+    "'lenet98 COMMAND --help' describes each; 'lenet98 --version' prints the revision.\n";
 
 /* ---- info ---------------------------------------------------------------------------- */
 int cmd_info(int argc, char **argv) {
@@ -52,7 +53,7 @@ int cmd_info(int argc, char **argv) {
         } else if (c == 't') {
             tsv = 1;
         } else {
-            return cli_usage_error("info", "unknown option");
+            return cli_bad_option("info", opts, argv);
         }
     }
     if (optind < argc) return cli_usage_error("info", "unexpected argument '%s'", argv[optind]);
@@ -114,7 +115,7 @@ int cmd_prototypes(int argc, char **argv) {
         if (c == 'p')
             pgm = optarg;
         else
-            return cli_usage_error("prototypes", "unknown option");
+            return cli_bad_option("prototypes", opts, argv);
     }
     if (optind < argc)
         return cli_usage_error("prototypes", "unexpected argument '%s'", argv[optind]);
@@ -184,7 +185,7 @@ int cmd_init(int argc, char **argv) {
             break;
         case 'i': init = optarg; break;
         case 'o': out = optarg; break;
-        default: return cli_usage_error("init", "unknown option");
+        default: return cli_bad_option("init", opts, argv);
         }
     }
     if (optind < argc) return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
@@ -228,7 +229,7 @@ int cmd_eval(int argc, char **argv) {
                                          {"reject-curve", required_argument, 0, 'r'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *model = NULL, *data = "data", *set = "test", *dump = NULL, *archs = NULL;
+    const char *model = NULL, *data = NULL, *set = "test", *dump = NULL, *archs = NULL;
     const char *curve = NULL;
     int c;
     optind = 1;
@@ -238,7 +239,8 @@ int cmd_eval(int argc, char **argv) {
             printf("usage: lenet98 eval --model FILE [--data DIR] [--set test|train]\n"
                    "                    [--dump FILE.tsv] [--arch A] [--reject-curve FILE.tsv]\n"
                    "Error rate and error count of the model on an MNIST set (DIR holds the four\n"
-                   "IDX files, plain or .gz; default data/). --dump writes one row per image:\n"
+                   "IDX files, plain or .gz; default: $LENET98_DATA, else ./data, else the\n"
+                   "repository's data/ next to the binary). --dump writes one row per image:\n"
                    "index, label, predicted class, and the ten outputs (RBF penalties y_0..y_9,\n"
                    "or the modern variant's logits). --arch checks the model's architecture.\n"
                    "--reject-curve writes the error of the accepted images against the fraction\n"
@@ -251,7 +253,7 @@ int cmd_eval(int argc, char **argv) {
         case 'u': dump = optarg; break;
         case 'a': archs = optarg; break;
         case 'r': curve = optarg; break;
-        default: return cli_usage_error("eval", "unknown option");
+        default: return cli_bad_option("eval", opts, argv);
         }
     }
     if (optind < argc) return cli_usage_error("eval", "unexpected argument '%s'", argv[optind]);
@@ -281,7 +283,12 @@ int cmd_eval(int argc, char **argv) {
         return 1;
     }
     mnist_set s;
-    if (mnist_load(&s, data, set, err, sizeof err) != 0) {
+    char ddir[4200];
+    if (cli_find_data("eval", data, ddir, sizeof ddir) != 0) {
+        lenet_free(m);
+        return 1;
+    }
+    if (mnist_load(&s, ddir, set, err, sizeof err) != 0) {
         fprintf(stderr, "lenet98 eval: %s\n", err);
         lenet_free(m);
         return 1;
@@ -362,7 +369,8 @@ int main(int argc, char **argv) {
         const char *name;
         int (*run)(int, char **);
     } cmds[] = {{"info", cmd_info},   {"prototypes", cmd_prototypes}, {"init", cmd_init},
-                {"eval", cmd_eval},   {"train", cmd_train}, {"classify", cmd_classify}};
+                {"eval", cmd_eval},   {"train", cmd_train}, {"classify", cmd_classify},
+                {"digits", cmd_digits}};
     /* past a file-size limit (ulimit -f) a write fails with EFBIG and is reported like a
      * full disk, instead of SIGXFSZ killing the process with a temporary file left behind */
     signal(SIGXFSZ, SIG_IGN);
@@ -379,6 +387,11 @@ int main(int argc, char **argv) {
         fputs(USAGE, stderr);
         return EXIT_USAGE;
     }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("lenet98 %s\n", cli_revision());
+        return 0;
+    }
+    opterr = 0; /* cli_bad_option says it in one line */
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(USAGE, stdout);
@@ -386,6 +399,7 @@ int main(int argc, char **argv) {
     }
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (strcmp(argv[1], cmds[i].name) != 0) continue;
+        cli_command = cmds[i].name;
         const int rc = cmds[i].run(argc - 1, argv + 1);
         /* every subcommand: what went to stdout must have arrived (a full disk, a closed
          * pipe or stdout is exit 1 with a message, not a silent 0) */

@@ -70,50 +70,261 @@ static void norm_resample_line(double *out, int on, size_t os, const double *in,
     }
 }
 
+/* step 2a (ours): the background, estimated on a 3x3 grid of cells (each cell's median
+ * ink is the minority of a cell) and interpolated bilinearly between
+ * cell centres, so that uneven lighting is removed; an image under 48 pixels a side is one
+ * cell. bg (h, w). */
+static void norm_background(double *bg, const uint8_t *pix, int w, int h, int flip) {
+    enum { G = 3 };
+    const int gx = w < 48 ? 1 : G, gy = h < 48 ? 1 : G;
+    double cell[G][G];
+    for (int j = 0; j < gy; j++)
+        for (int i = 0; i < gx; i++) {
+            const int xa = i * w / gx, xb = (i + 1) * w / gx, ya = j * h / gy, yb = (j + 1) * h / gy;
+            long hist[256] = {0}, n = 0;
+            for (int y = ya; y < yb; y++)
+                for (int x = xa; x < xb; x++) {
+                    const uint8_t v = pix[(size_t)y * w + x];
+                    hist[flip ? 255 - v : v]++;
+                    n++;
+                }
+            long acc = 0;
+            int k = 0;
+            while (k < 255 && (acc += hist[k]) * 2 < n) k++;
+            cell[j][i] = k;
+        }
+    for (int y = 0; y < h; y++) {
+        double fy = gy == 1 ? 0 : (y + 0.5) * gy / h - 0.5;
+        fy = fy < 0 ? 0 : fy > gy - 1 ? gy - 1 : fy;
+        const int j0 = (int)fy, j1 = j0 + 1 < gy ? j0 + 1 : j0;
+        const double ty = fy - j0;
+        for (int x = 0; x < w; x++) {
+            double fx = gx == 1 ? 0 : (x + 0.5) * gx / w - 0.5;
+            fx = fx < 0 ? 0 : fx > gx - 1 ? gx - 1 : fx;
+            const int i0 = (int)fx, i1 = i0 + 1 < gx ? i0 + 1 : i0;
+            const double tx = fx - i0;
+            bg[(size_t)y * w + x] = (1 - ty) * ((1 - tx) * cell[j0][i0] + tx * cell[j0][i1]) +
+                                    ty * ((1 - tx) * cell[j1][i0] + tx * cell[j1][i1]);
+        }
+    }
+}
+
+/* step 2b: Otsu's threshold (1979) of values v (n) in 0..255: the t maximising the
+ * between-class variance of {v <= t} and {v > t}. */
+static int norm_otsu(const double *v, size_t n) {
+    double hist[256] = {0}, sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        const int k = (int)v[i];
+        hist[k < 0 ? 0 : k > 255 ? 255 : k]++;
+    }
+    for (int k = 0; k < 256; k++) sum += k * hist[k];
+    double w0 = 0, s0 = 0, best = -1;
+    int t = 0;
+    for (int k = 0; k < 255; k++) {
+        w0 += hist[k];
+        s0 += k * hist[k];
+        const double w1 = (double)n - w0;
+        if (w0 == 0 || w1 == 0) continue;
+        const double m0 = s0 / w0, m1 = (sum - s0) / w1, b = w0 * w1 * (m0 - m1) * (m0 - m1);
+        if (b > best) {
+            best = b;
+            t = k;
+        }
+    }
+    return t;
+}
+
 int norm_mnist(uint8_t *out, const uint8_t *pix, int w, int h, norm_invert inv, int *inverted,
                char *err, size_t errn) {
+    return norm_mnist_report(out, pix, w, h, inv, inverted, NULL, err, errn);
+}
+
+int norm_mnist_report(uint8_t *out, const uint8_t *pix, int w, int h, norm_invert inv,
+                      int *inverted, norm_report *rep, char *err, size_t errn) {
     const int flip = inv == NORM_INVERT_YES || (inv == NORM_INVERT_AUTO && norm_dark_on_light(pix, w, h));
     if (inverted) *inverted = flip;
     memset(out, 0, NORM_FIELD * NORM_FIELD);
+    norm_report rr = {0, 0, 0};
+    if (!rep) rep = &rr;
+    *rep = rr;
 
-    /* step 2: background level = median of the border, contrast stretch */
-    uint8_t *bord = malloc((size_t)norm_border_count(w, h));
-    double *ink = malloc(sizeof(double) * (size_t)w * h);
-    if (!bord || !ink) {
-        free(bord);
+    const size_t np = (size_t)w * h;
+    double *ink = malloc(sizeof(double) * np);
+    int *lab = malloc(sizeof(int) * np), *stack = malloc(sizeof(int) * np);
+    if (!ink || !lab || !stack) {
         free(ink);
+        free(lab);
+        free(stack);
         if (err) snprintf(err, errn, "out of memory");
         return -1;
     }
-    const int b = norm_border_median(pix, w, h, flip, bord);
-    free(bord);
-    int m = 0;
-    for (size_t i = 0; i < (size_t)w * h; i++) {
+    /* step 2a: v - background, >= 0; the contrast is the 99.9th percentile of it (ours: a
+     * few hot pixels do not count as ink) */
+    norm_background(ink, pix, w, h, flip);
+    long hist[256] = {0};
+    for (size_t i = 0; i < np; i++) {
         const int v = flip ? 255 - pix[i] : pix[i];
-        if (v > m) m = v;
+        const double d = v - ink[i];
+        ink[i] = d > 0 ? d : 0;
+        hist[(int)ink[i]]++;
     }
-    int x0 = w, y0 = h, x1 = -1, y1 = -1;
-    if (m - b >= NORM_MIN_CONTRAST) {
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) {
-                const int v = flip ? 255 - pix[(size_t)y * w + x] : pix[(size_t)y * w + x];
-                double s = 255.0 * (v - b) / (m - b);
-                if (s < NORM_FLOOR) s = 0;
-                ink[(size_t)y * w + x] = s;
-                if (s > 0) {
-                    if (x < x0) x0 = x;
-                    if (x > x1) x1 = x;
-                    if (y < y0) y0 = y;
-                    if (y > y1) y1 = y;
-                }
-            }
+    int contrast = 255;
+    {
+        long acc = 0;
+        while (contrast > 0 && (acc += hist[contrast]) * 1000 < (long)np) contrast--;
+        if (np < 1000) {
+            contrast = 0;
+            for (size_t i = 0; i < np; i++)
+                if (ink[i] > contrast) contrast = (int)ink[i];
+        }
     }
-    if (x1 < 0) {
-        free(ink);
+    rep->contrast = contrast;
+    int rc = 0;
+    if (contrast == 0) {
         if (err) snprintf(err, errn, "no ink: the image is all background");
-        return -1;
+        rc = -1;
+        goto done;
     }
-
+    if (contrast < NORM_MIN_CONTRAST) {
+        if (err)
+            snprintf(err, errn, "contrast too low: the ink differs from the background by %d "
+                     "of 255 (at least %d needed); rescan darker or stretch the levels",
+                     contrast, NORM_MIN_CONTRAST);
+        rc = -1;
+        goto done;
+    }
+    /* step 2b: ink = above Otsu's threshold (and above NORM_FLOOR of the contrast); its
+     * 8-connected components; the digit is the heaviest (sum of v) and the others of at
+     * least NORM_PART of its mass that touch its box grown by an eighth of its longer side (the parts of
+     * a broken stroke) and touch no edge of the image; the rest (specks, border clutter) is
+     * dropped */
+    int t = norm_otsu(ink, np);
+    if (t < contrast * NORM_FLOOR / 255) t = contrast * NORM_FLOOR / 255;
+    int nc = 0;
+    for (size_t i = 0; i < np; i++) lab[i] = -1;
+    typedef struct {
+        double mass;
+        int x0, y0, x1, y1;
+    } comp;
+    comp *cs = NULL;
+    int ncap = 0;
+    for (size_t i0 = 0; i0 < np; i0++) {
+        if (lab[i0] >= 0 || ink[i0] <= t) continue;
+        if (nc == ncap) {
+            ncap = ncap ? 2 * ncap : 64;
+            comp *g = realloc(cs, sizeof *cs * (size_t)ncap);
+            if (!g) {
+                free(cs);
+                if (err) snprintf(err, errn, "out of memory");
+                rc = -1;
+                goto done;
+            }
+            cs = g;
+        }
+        comp c = {0, w, h, -1, -1};
+        long sp = 0;
+        stack[sp++] = (int)i0;
+        lab[i0] = nc;
+        while (sp > 0) {
+            const int i = stack[--sp], x = i % w, y = i / w;
+            c.mass += ink[i];
+            if (x < c.x0) c.x0 = x;
+            if (x > c.x1) c.x1 = x;
+            if (y < c.y0) c.y0 = y;
+            if (y > c.y1) c.y1 = y;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    const int u = x + dx, v = y + dy;
+                    if (u < 0 || v < 0 || u >= w || v >= h) continue;
+                    const int k = v * w + u;
+                    if (lab[k] < 0 && ink[k] > t) {
+                        lab[k] = nc;
+                        stack[sp++] = k;
+                    }
+                }
+        }
+        cs[nc++] = c;
+    }
+    if (nc == 0) {
+        free(cs);
+        if (err) snprintf(err, errn, "no ink: the image is all background");
+        rc = -1;
+        goto done;
+    }
+    int main_c = 0;
+    double total = 0;
+    for (int k = 0; k < nc; k++) {
+        total += cs[k].mass;
+        if (cs[k].mass > cs[main_c].mass) main_c = k;
+    }
+    /* the heaviest other mark: as heavy as NORM_RIVAL of the digit and apart from it means
+     * the image holds more than one digit-sized thing */
+    const comp M = cs[main_c];
+    const int side = M.x1 - M.x0 > M.y1 - M.y0 ? M.x1 - M.x0 + 1 : M.y1 - M.y0 + 1;
+    const int gw = side / 8 + 1, gh = gw;
+    unsigned char *keep = calloc((size_t)nc, 1);
+    if (!keep) {
+        free(cs);
+        if (err) snprintf(err, errn, "out of memory");
+        rc = -1;
+        goto done;
+    }
+    int x0 = w, y0 = h, x1 = -1, y1 = -1, rival = -1;
+    double kept = 0;
+    for (int k = 0; k < nc; k++) {
+        const comp *c = &cs[k];
+        const int near = c->x1 >= M.x0 - gw && c->x0 <= M.x1 + gw && c->y1 >= M.y0 - gh &&
+                         c->y0 <= M.y1 + gh;
+        const int edge = c->x0 == 0 || c->y0 == 0 || c->x1 == w - 1 || c->y1 == h - 1;
+        if (k == main_c || (near && !edge && c->mass >= NORM_PART * M.mass)) {
+            keep[k] = 1;
+            kept += c->mass;
+            if (c->x0 < x0) x0 = c->x0;
+            if (c->x1 > x1) x1 = c->x1;
+            if (c->y0 < y0) y0 = c->y0;
+            if (c->y1 > y1) y1 = c->y1;
+        } else if (!edge && c->mass >= NORM_RIVAL * M.mass &&
+                   (rival < 0 || c->mass > cs[rival].mass)) {
+            rival = k;
+        }
+    }
+    rep->marks = nc;
+    rep->discarded = total > 0 ? 1 - kept / total : 0;
+    if (rival >= 0) {
+        if (err)
+            snprintf(err, errn, "several separate marks of similar size (%d marks; the two "
+                     "largest at (%d,%d)-(%d,%d) and (%d,%d)-(%d,%d)); crop to one digit",
+                     nc, M.x0, M.y0, M.x1, M.y1, cs[rival].x0, cs[rival].y0, cs[rival].x1,
+                     cs[rival].y1);
+        free(cs);
+        free(keep);
+        rc = -1;
+        goto done;
+    }
+    /* the digit's ink: kept components at full value, and their faint edge (pixels below
+     * the threshold touching them) as measured; everything else is background */
+    for (size_t i = 0; i < np; i++) stack[i] = lab[i] >= 0 && keep[lab[i]];
+    for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++) {
+            const size_t i = (size_t)y * w + x;
+            int on = stack[i];
+            for (int dy = -1; !on && dy <= 1; dy++)
+                for (int dx = -1; !on && dx <= 1; dx++) {
+                    const int u = x + dx, v = y + dy;
+                    if (u >= 0 && v >= 0 && u < w && v < h && stack[(size_t)v * w + u]) on = 1;
+                }
+            double s = on ? 255.0 * ink[i] / contrast : 0;
+            if (s > 255) s = 255;
+            if (s < NORM_FLOOR) s = 0;
+            lab[i] = (int)lround(s); /* reuse: the digit's ink, 0..255 */
+        }
+    for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++) ink[(size_t)y * w + x] = lab[(size_t)y * w + x];
+    free(cs);
+    free(keep);
+    free(lab);
+    free(stack);
+    lab = stack = NULL;
     /* step 3: the bounding box into at most 20x20, aspect kept, by area-averaging */
     const int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
     const double s = (double)NORM_BOX / (bw > bh ? bw : bh);
@@ -155,4 +366,9 @@ int norm_mnist(uint8_t *out, const uint8_t *pix, int w, int h, norm_invert inv, 
     for (int y = 0; y < oh; y++)
         memcpy(out + (size_t)(y + oy) * NORM_FIELD + ox, boxu + (size_t)y * ow, (size_t)ow);
     return 0;
+done:
+    free(ink);
+    free(lab);
+    free(stack);
+    return rc;
 }

@@ -418,7 +418,9 @@ static void usage(void) {
         "With --optimizer sgd (the default for --arch modern): mini-batch SGD with momentum\n"
         "as torch.optim.SGD, the mean gradient of --batch patterns per step, the rate constant\n"
         "or cosine-annealed per pass; the same fixed order of patterns.\n\n"
-        "  --data DIR             MNIST directory (default data)\n"
+        "  --data DIR             MNIST directory: the four IDX files, plain or gzipped\n"
+        "                         (.gz); default $LENET98_DATA, ./data, or the\n"
+        "                         repository's data/ next to the binary\n"
         "  --passes N             passes over the training patterns (default 20)\n"
         "  --train-size N         train on the first N patterns of the training file\n"
         "                         (default 60000)\n"
@@ -489,7 +491,7 @@ int cmd_train(int argc, char **argv) {
         {"momentum", required_argument, 0, 'M'}, {"batch", required_argument, 0, 'B'},
         {"schedule", required_argument, 0, 'C'}, {"eval", required_argument, 0, 'V'},
         {0, 0, 0, 0}};
-    train_opts o = {"data", NULL, NULL, NULL, 20, 60000, 1, SDLM_HESSIAN_SAMPLES, 0, LOSS_MAP,
+    train_opts o = {NULL, NULL, NULL, NULL, 20, 60000, 1, SDLM_HESSIAN_SAMPLES, 0, LOSS_MAP,
                     1.0, SDLM_MU, 1.0, LENET_ARCH_LENET5, LENET_INIT_PAPER, 0,
                     0, DISTORT_DEFAULT, DISTORT_FIELD, OPT_SDLM, 0.1, 0.9, 64, SCHED_COSINE, SDLM_EPS_MAX, 0};
     int c, loss_given = 0, ranges_given = 0, print_settings = 0, hs_given = 0;
@@ -565,7 +567,7 @@ int cmd_train(int argc, char **argv) {
             o.dfield = (int)f;
             break;
         }
-        default: return cli_usage_error(C, "unknown option");
+        default: return cli_bad_option(C, opts, argv);
         }
     }
     if (optind < argc) return cli_usage_error(C, "unexpected argument '%s'", argv[optind]);
@@ -612,6 +614,9 @@ int cmd_train(int argc, char **argv) {
     }
 
     mnist_set tr, te;
+    char ddir[4200];
+    if (cli_find_data(C, o.data, ddir, sizeof ddir) != 0) return 1;
+    o.data = ddir;
     if (mnist_load(&tr, o.data, "train", err, sizeof err) != 0) {
         fprintf(stderr, "lenet98 train: %s\n", err);
         return 1;

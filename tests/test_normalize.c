@@ -117,4 +117,74 @@ void test_normalize(void) {
     free(d);
     free(e);
     free(n);
+
+    /* real-image troubles (issue 12): a dark L-shaped digit (24 wide, 200 tall) on white
+     * 300x300 paper; its normalised height is 20 rows clean, and must stay so */
+    enum { W = 300 };
+    uint8_t *base = norm_t_rect(W, W, 240, 20, 100, 50, 24, 200);
+    for (int j = 226; j < 250; j++)
+        for (int i = 124; i < 180; i++) base[j * W + i] = 20;
+    uint8_t ref[28 * 28];
+    norm_report rep;
+    CHECK(norm_mnist_report(ref, base, W, W, NORM_INVERT_AUTO, &inv, &rep, err, sizeof err) == 0);
+    norm_t_bbox(ref, &x0, &y0, &x1, &y1);
+    CHECK(y1 - y0 + 1 == 20);
+    CHECK(rep.marks == 1 && rep.discarded == 0);
+    uint8_t *v = malloc(W * W);
+    if (!v) abort();
+    /* a 3x3 speck in a corner: ignored, the same digit */
+    memcpy(v, base, W * W);
+    for (int j = 5; j < 8; j++)
+        for (int i = 290; i < 293; i++) v[j * W + i] = 20;
+    CHECK(norm_mnist_report(out, v, W, W, NORM_INVERT_AUTO, &inv, &rep, err, sizeof err) == 0);
+    CHECK(memcmp(out, ref, sizeof out) == 0);
+    CHECK(rep.marks == 2 && rep.discarded > 0 && rep.discarded < 0.01);
+    /* sensor noise +-30 (a fixed LCG): still 20 rows, and close to the clean digit */
+    unsigned long z = 12345;
+    for (int i = 0; i < W * W; i++) {
+        z = z * 6364136223846793005UL + 1442695040888963407UL;
+        const int dn = (int)((z >> 33) % 61) - 30, x = base[i] + dn;
+        v[i] = (uint8_t)(x < 0 ? 0 : x > 255 ? 255 : x);
+    }
+    CHECK(norm_mnist_report(out, v, W, W, NORM_INVERT_AUTO, &inv, &rep, err, sizeof err) == 0);
+    norm_t_bbox(out, &x0, &y0, &x1, &y1);
+    CHECK(y1 - y0 + 1 == 20);
+    {
+        long diff = 0;
+        for (int i = 0; i < 28 * 28; i++) diff += abs((int)out[i] - (int)ref[i]);
+        CHECK(diff < 28 * 28 * 255 / 20); /* under 5% of the field's full range */
+    }
+    /* uneven lighting: paper from 250 (left) to 110 (right), the ink 20 darker than black
+     * paper would be: the same box */
+    for (int j = 0; j < W; j++)
+        for (int i = 0; i < W; i++)
+            v[j * W + i] = base[j * W + i] == 20 ? 20 : (uint8_t)(250 - 140 * i / (W - 1));
+    CHECK(norm_mnist_report(out, v, W, W, NORM_INVERT_AUTO, &inv, &rep, err, sizeof err) == 0);
+    CHECK(inv == 1);
+    norm_t_bbox(out, &x0, &y0, &x1, &y1);
+    {
+        int rx0, ry0, rx1, ry1;
+        norm_t_bbox(ref, &rx0, &ry0, &rx1, &ry1);
+        CHECK(y1 - y0 + 1 == 20 && x1 - x0 == rx1 - rx0);
+    }
+    /* low contrast: ink 100 on paper 128 is not "no ink" but "contrast too low" with 28 */
+    for (int i = 0; i < W * W; i++) v[i] = base[i] == 20 ? 100 : 128;
+    CHECK(norm_mnist_report(out, v, W, W, NORM_INVERT_AUTO, &inv, &rep, err, sizeof err) == -1);
+    CHECK(strstr(err, "contrast too low") != NULL && strstr(err, " 28 ") != NULL);
+    CHECK(rep.contrast == 28);
+    /* two digits side by side, 50 pixels apart: several marks */
+    memcpy(v, base, W * W);
+    for (int j = 50; j < 250; j++)
+        for (int i = 230; i < 254; i++) v[j * W + i] = 20;
+    CHECK(norm_mnist_report(out, v, W, W, NORM_INVERT_AUTO, &inv, &rep, err, sizeof err) == -1);
+    CHECK(strstr(err, "several separate marks") != NULL);
+    /* clutter along the border, a fifth of the digit's ink: dropped, and reported */
+    memcpy(v, base, W * W);
+    for (int j = 0; j < 4; j++)
+        for (int i = 0; i < 250; i++) v[j * W + i] = 20;
+    CHECK(norm_mnist_report(out, v, W, W, NORM_INVERT_AUTO, &inv, &rep, err, sizeof err) == 0);
+    CHECK(memcmp(out, ref, sizeof out) == 0);
+    CHECK(rep.discarded > 0.10 && rep.discarded < 0.25);
+    free(v);
+    free(base);
 }
