@@ -8,7 +8,7 @@
  *   inspect fig8 MODEL DATA OUT         every misclassified test digit (28x28), 14 per row,
  *                                       and a label block "true->predicted"
  *   inspect maps MODEL DATA OUT INDEX   test digit INDEX through the network: input, C1, S2,
- *                                       C3, S4, F6 (7x12), the ten outputs
+ *                                       C3, S4, F6 (7x12), the ten outputs, then C5 (12x10)
  *
  * OUT is a gnuplot data file: a '#' header (model, seed, revision, command), then blocks
  * separated by two blank lines (gnuplot's `index`): matrices are written row by row, row 0
@@ -213,7 +213,7 @@ static int do_maps(FILE *f, const lenet_model *m, const mnist_set *s, long idx) 
             s->labels[idx], pred, tag, m->arch.out == LENET_OUT_RBF ? "rbf" : "linear");
     fprintf(f, "# blocks: 0 input 32x32; 1 C1 6@28x28; 2 S2 6@14x14; 3 C3 16@10x10 (8 per "
                "row); 4 S4 16@5x5 (8 per row); 5 F6 as 7x12; 6 class output; 7 index label "
-               "predicted rbf(1/0)\n");
+               "predicted rbf(1/0); 8 C5 120 units as 12 wide x 10 high, unit 12*row+col\n");
     mosaic mo;
     int rc = 0;
     rc |= mosaic_maps(&mo, X->in, 1, LENET_IN, LENET_IN, 1, 0);
@@ -229,7 +229,9 @@ static int do_maps(FILE *f, const lenet_model *m, const mnist_set *s, long idx) 
     rc |= mosaic_maps(&mo, X->f6, 1, RBF_COLS, RBF_ROWS, 1, 0);
     if (!rc) mosaic_write(f, &mo), free(mo.v);
     for (int k = 0; k < OUT_N; k++) fprintf(f, "%d %.6g\n", k, (double)X->out[k]);
-    fprintf(f, "\n\n%ld %d %d %d\n", idx, s->labels[idx], pred, m->arch.out == LENET_OUT_RBF);
+    fprintf(f, "\n\n%ld %d %d %d\n\n\n", idx, s->labels[idx], pred, m->arch.out == LENET_OUT_RBF);
+    rc |= mosaic_maps(&mo, X->c5, 1, 12, C5_N / 12, 1, 0);  /* block 8, after the old ones */
+    if (!rc) mosaic_write(f, &mo), free(mo.v);
     lenet_acts_free(a);
     return rc ? 1 : 0;
 }

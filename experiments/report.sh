@@ -27,19 +27,20 @@ rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 paper() { # FIGURE SERIES [X] -> the value
     awk -F'\t' -v f="$1" -v s="$2" -v x="${3:-}" '$1 == f && $2 == s && (x == "" || $3 == x) { print $4; exit }' "$P"
 }
-# the settings line, revision, seed, total seconds and the last row of a train log
+# the settings line, revision, seed and total seconds of a train log (columns by name: col.sh)
 logmeta() { # LOG -> "cmd|rev|seed|seconds"
-    awk -F'\t' '
-        /^# lenet98 train: / { sub(/^# lenet98 train: /, ""); cmd = $0; n = split($0, a, " ");
+    secs=$(experiments/col.sh "$1" seconds | awk '{ s += $1 } END { printf "%.0f", s }')
+    awk -F'\t' -v secs="$secs" '
+        /^# lenet98 train: / { sub(/^# lenet98 train: /, ""); sub(/[ \t]+$/, ""); cmd = $0; n = split($0, a, " ");
                                for (i = 1; i <= n; i++) if (a[i] ~ /^seed=/) seed = substr(a[i], 6) }
         /^# revision / { rev = $0; sub(/^# revision /, "", rev) }
-        /^[0-9]/ { secs += $10 }
-        END { printf "lenet98 train %s|%s|%s|%.0f s\n", cmd, rev, seed, secs }' "$1"
+        END { printf "lenet98 train %s|%s|%s|%s s\n", cmd, rev, seed, secs }' "$1"
 }
-logcol() { # LOG PASS COLUMN -> value in that pass's row ("" if the pass is not there)
-    awk -F'\t' -v p="$2" -v c="$3" '/^[0-9]/ && $1 == p { print $c }' "$1"
+logcol() { # LOG PASS COLUMN -> value of the named column in that pass's row ("" if the pass is not there)
+    experiments/col.sh "$1" pass "$3" | awk -F'\t' -v p="$2" '$1 == p { print $2 }'
 }
-lastpass() { awk -F'\t' '/^[0-9]/ { p = $1 } END { print p }' "$1"; }
+lastpass() { experiments/col.sh "$1" pass | tail -1; }
+# shellcheck disable=SC2016  # the backquotes are Markdown, not a command
 row() { # WHAT PAPER OURS CMD SEED REV WALL
     printf '| %s | %s | %s | `%s` | %s | %s | %s |\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7"
 }
@@ -50,11 +51,40 @@ datmeta() { # DAT -> "cmd|rev|wall" from the headers our drivers write
          /^# wall seconds / { w = $4; sub(/;$/, "", w) }
          END { printf "%s|%s|%s s\n", c, r, w }' "$1"
 }
+# the wall time behind a number read from a trained model: the model's training (the sum of its
+# log's per-pass seconds) plus the driver's own seconds (a .dat's "# wall seconds", often < 1)
+modelwall() { # MODEL DRIVER_WALL("N s") -> "training N s + evaluation M s"
+    w=${2% s}; case $w in ''|0) w="<1" ;; esac
+    l=${1%.bin}.log.tsv; [ -f "$l" ] || l=$1.log.tsv   # jobs.sh: BASE.bin, BASE.log.tsv
+    if [ -f "$l" ]; then
+        t=$(experiments/col.sh "$l" seconds | awk '{ s += $1 } END { printf "%.0f", s }')
+        echo "training $t s + evaluation $w s"
+    else echo "evaluation $w s (training: no log ${1%.bin}.log.tsv)"; fi
+}
+# the N-th model path named in a .dat's command line (experiments/compare.sh M1 M2)
+datmodel() { # CMD N
+    echo "$1" | tr ' ' '\n' | grep '\.bin$' | sed -n "$2p"
+}
+tab=$(printf '\t')
+head_has() { # TSV COLUMN: does the header line name it
+    awk -F'\t' -v w="$2" '/^#/ || /^$/ { next } { for (i = 1; i <= NF; i++) if ($i == w) f = 1; exit } END { exit !f }' "$1"
+}
+chance_note() { # TEST_ERR -> " (chance level: did not learn)" when >= 80% (experiments/figlib.sh chance)
+    awk -v e="$1" 'BEGIN { if (e + 0 >= 80) printf " (chance level: did not learn)" }'
+}
+datrev() { # FILE -> the revision named in its header lines
+    awk '/^#/ { for (i = 1; i <= NF; i++) if ($i == "revision") { r = $(i + 1); sub(/[;,]$/, "", r) } } END { print (r == "" ? "-" : r) }' "$1"
+}
 datval() { # DAT LABEL -> value
     awk -F'\t' -v l="$2" '$1 == l { print $2; exit }' "$1"
 }
 
 {
+if [ "${QUICK:-0}" = 1 ]; then
+    echo "**QUICK preview** (\`make reproduce QUICK=1\`): 2 passes over a few thousand patterns; these"
+    echo "numbers are a smoke test of the pipeline, not a reproduction of the paper."
+    echo
+fi
 echo "# LeNet-5 (LeCun, Bottou, Bengio & Haffner 1998): paper vs this reproduction"
 echo
 quick=""; [ "${QUICK:-0}" = 1 ] && quick=" (QUICK=1: a small version of the experiments, not the paper's settings)"
@@ -76,12 +106,12 @@ $(logmeta "$FIG5_LOG")
 X
     lp=$(lastpass "$FIG5_LOG")
     row "Fig. 5: test error after 20 passes (%)" "$(paper fig5 text_test_final 20) (printed)" \
-        "$( [ "$lp" -ge 20 ] && logcol "$FIG5_LOG" 20 8 || echo "not run (log ends at pass $lp: $(logcol "$FIG5_LOG" "$lp" 8) there)")" "$cmd" "$seed" "$lrev" "$wall"
-    v=$(logcol "$FIG5_LOG" 19 6)
+        "$( [ "$lp" -ge 20 ] && logcol "$FIG5_LOG" 20 test_err || echo "not run (log ends at pass $lp: $(logcol "$FIG5_LOG" "$lp" test_err) there)")" "$cmd" "$seed" "$lrev" "$wall"
+    v=$(logcol "$FIG5_LOG" 19 otf_train_err)
     row "Fig. 5: on-the-fly training error after 19 passes (%)" "$(paper fig5 text_train_after_19 19) (printed)" \
         "${v:-not run (no pass 19)}" "$cmd" "$seed" "$lrev" "$wall"
     row "Fig. 5: first-pass eps_k range" "about 7e-5 to 0.016 (Sec. III-B text; not in the TSV)" \
-        "$(logcol "$FIG5_LOG" 1 3) to $(logcol "$FIG5_LOG" 1 5) (median $(logcol "$FIG5_LOG" 1 4))" "$cmd" "$seed" "$lrev" "$wall"
+        "$(logcol "$FIG5_LOG" 1 eps_min) to $(logcol "$FIG5_LOG" 1 eps_max) (median $(logcol "$FIG5_LOG" 1 eps_median))" "$cmd" "$seed" "$lrev" "$wall"
 else
     notrun "Fig. 5: test error after 20 passes (%)" "$(paper fig5 text_test_final 20) (printed)" "$FIG5_LOG missing"
     notrun "Fig. 5: on-the-fly training error after 19 passes (%)" "$(paper fig5 text_train_after_19 19) (printed)" "$FIG5_LOG missing"
@@ -89,31 +119,42 @@ else
 fi
 
 # ---- Figure 6
+# fig6.dat (experiments/fig6.sh): blocks separated by blank lines, block 0 ours plain, block 1
+# ours distorted; each block's columns are named in its "# size_thousands ..." line; each run's
+# command and revision in a header line "# RUN: COMMAND (revision R)". Every size that ran
+# gets a row (QUICK runs 1.5..5 thousand, which the paper does not have).
 f6=""
 if [ -f "$FIG6_DAT" ]; then
-    # block 0 of fig6.dat (experiments/fig6.sh): size_thousands train_err test_err passes run;
-    # each run's command and revision are in a header line "# RUN: COMMAND (revision R)"
     f6=$(awk -F'\t' '
-        /^# fig6\/n[0-9]+\/s[0-9]+: / { split($0, a, ": "); name = substr(a[1], 3); c = $0
-               sub(/^# [^:]*: /, "", c); r = c; sub(/ \(.*$/, "", c); sub(/.*revision /, "", r)
-               sub(/\)$/, "", r); cmd[name] = c; rv[name] = r; next }
+        /^# [^ ]+: lenet98 train / { name = $0; sub(/^# /, "", name); sub(/: .*/, "", name)
+               c = $0; sub(/^# [^:]*: /, "", c); r = c; sub(/ \(revision .*$/, "", c); sub(/[ \t]+$/, "", c)
+               sub(/.*\(revision /, "", r); sub(/\).*$/, "", r); cmd[name] = c; rv[name] = r; next }
+        /^# size_thousands/ { sub(/^# /, ""); for (i = 1; i <= NF; i++) col[$i] = i; next }
         /^#/ { next }
-        /^$/ { blank++; next }
-        blank == 0 { s = "-"; if (cmd[$5] ~ /--seed /) { s = cmd[$5]; sub(/.*--seed /, "", s); sub(/ .*/, "", s) }
-                     printf "%g|%s|%s|%s|%s|%s\n", $1, $2, $3, cmd[$5], s, rv[$5] }' "$FIG6_DAT")
+        /^$/ { if (seen) { blank++; seen = 0 } next }
+        { seen = 1; run = $(col["run"]); s = "-"
+          if (cmd[run] ~ /--seed /) { s = cmd[run]; sub(/.*--seed /, "", s); sub(/ .*/, "", s) }
+          fl = ("flag" in col) ? $(col["flag"]) : "-"
+          printf "%s|%g|%s|%s|%s|%s|%s|%s\n", blank == 0 ? "plain" : "dist", $(col["size_thousands"]),
+                 $(col["train_err"]), $(col["test_err"]), cmd[run], s, rv[run], fl }' "$FIG6_DAT")
 fi
-for k in 15 30 60; do
-    line=$(echo "$f6" | awk -F'|' -v k=$k '$1 + 0 == k')
-    if [ -n "$line" ]; then
-        IFS='|' read -r _ tr te cmd seed frev <<X
-$line
-X
-        row "Fig. 6: test error, $k thousand training patterns (%)" "$(paper fig6 test $k) (digitised)" "$te" "$cmd" "${seed:--}" "${frev:--}" "see $FIG6_DAT"
-        row "Fig. 6: training error, $k thousand training patterns (%)" "$(paper fig6 train $k) (digitised)" "$tr" "$cmd" "${seed:--}" "${frev:--}" "see $FIG6_DAT"
-    else
-        notrun "Fig. 6: test error, $k thousand training patterns (%)" "$(paper fig6 test $k) (digitised)" "$FIG6_DAT: no $k thousand point"
-        notrun "Fig. 6: training error, $k thousand training patterns (%)" "$(paper fig6 train $k) (digitised)" "$FIG6_DAT: no $k thousand point"
+for k in 15 30 60; do echo "$f6" | grep -q "^plain|$k|" || f6="$f6
+missing|$k"; done
+echo "$f6" | sort -t'|' -k2,2g | while IFS='|' read -r kind k tr te cmd seed frev fl; do
+    if [ -z "$kind" ] || [ "$kind" = dist ]; then continue; fi
+    pt=$(paper fig6 test "$k"); pr=$(paper fig6 train "$k")
+    pt=${pt:+$pt (digitised)}; pr=${pr:+$pr (digitised)}
+    if [ "$kind" = missing ] && [ "${QUICK:-0}" = 1 ]; then
+        row "Fig. 6: test error, $k thousand training patterns (%)" "$pt" "- (QUICK runs smaller sizes: rows above)" "-" "-" "-" "-"
+        continue
+    elif [ "$kind" = missing ]; then
+        notrun "Fig. 6: test error, $k thousand training patterns (%)" "$pt" "$FIG6_DAT: no $k thousand point"
+        notrun "Fig. 6: training error, $k thousand training patterns (%)" "$pr" "$FIG6_DAT: no $k thousand point"
+        continue
     fi
+    [ "$fl" = chance ] && te="$te (chance level: did not learn)"
+    row "Fig. 6: test error, $k thousand training patterns (%)" "${pt:-- (not a size in the paper)}" "$te" "$cmd" "${seed:--}" "${frev:--}" "see $FIG6_DAT"
+    row "Fig. 6: training error, $k thousand training patterns (%)" "${pr:-- (not a size in the paper)}" "$tr" "$cmd" "${seed:--}" "${frev:--}" "see $FIG6_DAT"
 done
 
 # ---- distortions
@@ -123,44 +164,90 @@ $(logmeta "$DIST_LOG")
 X
     lp=$(lastpass "$DIST_LOG")
     row "Distortions: test error, 60,000 + 540,000 distorted, 20 passes (%)" "$(paper fig6 text_test_dist 60) (printed)" \
-        "$(logcol "$DIST_LOG" "$lp" 8) (after pass $lp)" "$cmd" "$seed" "$lrev" "$wall"
+        "$(logcol "$DIST_LOG" "$lp" test_err) (after pass $lp)" "$cmd" "$seed" "$lrev" "$wall"
 else
     notrun "Distortions: test error (%)" "$(paper fig6 text_test_dist 60) (printed)" "$DIST_LOG missing"
 fi
 
 # ---- Figures 9-12
-if [ -f $FIGDIR/fig9.dat ]; then
+if [ -f "$FIGDIR"/fig9.dat ]; then
     IFS='|' read -r cmd frev wall <<X
-$(datmeta $FIGDIR/fig9.dat)
+$(datmeta "$FIGDIR"/fig9.dat)
 X
-    row "Fig. 9: LeNet-5 test error (%)" "$(paper fig9 LeNet-5)" "$(datval $FIGDIR/fig9.dat 'LeNet-5 1998 (this reproduction)')" "$cmd" "model's" "$frev" "$wall"
-    v=$(datval $FIGDIR/fig9.dat 'modern variant (this reproduction)')
-    row "Fig. 9: modern variant test error (%)" "- (not in the paper)" "${v:-not run}" "$cmd" "model's" "$frev" "$wall"
+    row "Fig. 9: LeNet-5 test error (%)" "$(paper fig9 LeNet-5)" "$(datval "$FIGDIR"/fig9.dat 'LeNet-5 1998 (this reproduction)')" "$cmd" "model's" "$frev" "$(modelwall "$(datmodel "$cmd" 1)" "$wall")"
+    v=$(datval "$FIGDIR"/fig9.dat 'modern variant (this reproduction)')
+    row "Fig. 9: modern variant test error (%)" "- (not in the paper)" "${v:-not run}" "$cmd" "model's" "$frev" "$(modelwall "$(datmodel "$cmd" 2)" "$wall")"
 else
     notrun "Fig. 9: LeNet-5 test error (%)" "$(paper fig9 LeNet-5)" "experiments/compare.sh"
 fi
-if [ -f $FIGDIR/rejection.dat ]; then
+if [ -f "$FIGDIR"/rejection.dat ]; then
     IFS='|' read -r cmd frev wall <<X
-$(datmeta $FIGDIR/rejection.dat)
+$(datmeta "$FIGDIR"/rejection.dat)
 X
+    m=0
     for s in lenet5 modern; do
-        v=$(awk -F'\t' -v s=$s '$1 == s { printf "%s%% rejected (threshold gap %s)", $2, $4 }' $FIGDIR/rejection.dat)
-        row "Fig. 10: % rejected to reach 0.5% error, $s" "- (LeNet-5 is not in Fig. 10; LeNet-4: $(paper fig10 LeNet-4))" "${v:-not run}" "$cmd" "model's" "$frev" "$wall"
+        m=$((m + 1))
+        v=$(awk -F'\t' -v s="$s" '$1 == s { printf "%s%% rejected (threshold gap %s)", $2, $4 }' "$FIGDIR"/rejection.dat)
+        row "Fig. 10: % rejected to reach 0.5% error, $s" "- (LeNet-5 is not in Fig. 10; LeNet-4: $(paper fig10 LeNet-4))" "${v:-not run}" "$cmd" "model's" "$frev" "$(modelwall "$(datmodel "$cmd" $m)" "$wall")"
     done
 else
     notrun "Fig. 10: % rejected to reach 0.5% error" "- (LeNet-5 is not in Fig. 10)" "experiments/rejection.sh"
 fi
 for f in fig11 fig12; do
     what="Fig. 11: multiply-adds per digit (thousands)"; [ $f = fig12 ] && what="Fig. 12: memory, parameters (thousands)"
-    if [ -f $FIGDIR/$f.dat ]; then
+    if [ -f "$FIGDIR"/$f.dat ]; then
         IFS='|' read -r cmd frev wall <<X
-$(datmeta $FIGDIR/$f.dat)
+$(datmeta "$FIGDIR"/$f.dat)
 X
-        row "$what" "$(paper $f LeNet-5)" "$(datval $FIGDIR/$f.dat 'LeNet-5 1998 (this reproduction)'); modern $(datval $FIGDIR/$f.dat 'modern variant (this reproduction)')" "lenet98 info" "-" "$frev" "-"
+        row "$what" "$(paper $f LeNet-5)" "$(datval "$FIGDIR"/$f.dat 'LeNet-5 1998 (this reproduction)'); modern $(datval "$FIGDIR"/$f.dat 'modern variant (this reproduction)')" "lenet98 info" "-" "$frev" "-"
     else
         notrun "$what" "$(paper $f LeNet-5)" "experiments/compare.sh"
     fi
 done
+# ---- the modern variant, the ablation, the SDLM trap (not in the paper); columns by name
+T=$FIGDIR/modern.tsv
+if [ -f "$T" ]; then
+    experiments/col.sh "$T" net test_err train_err seconds | while IFS="$tab" read -r net te tr secs; do
+        set1=$(sed -n "s/^# $net: //p" "$T" | head -1)
+        seed=$(echo "$set1" | tr ' ' '\n' | sed -n 's/^seed=//p')
+        pv="- (not in the paper)"; [ "$net" = lenet5 ] && pv="$(paper fig9 LeNet-5) (Fig. 9)"
+        row "modern.tsv: $net test error (training error) after the last pass (%)" "$pv" "$te ($tr)$(chance_note "$te")" \
+            "lenet98 train $set1" "${seed:--}" "$(datrev "$T")" "$(printf '%.0f' "$secs") s"
+    done
+else
+    notrun "modern.tsv: the 1998 net and the modern variant" "- (not in the paper)" "experiments/modern.sh"
+fi
+T=$FIGDIR/ablation.tsv
+if [ -f "$T" ]; then
+    fl=flag; head_has "$T" flag || fl=step   # older tables have no flag column
+    # col.sh takes names without spaces: "settings(seed 1)" is read here by its header name
+    awk -F'\t' -v fl="$fl" '/^#/ || /^$/ { next }
+        !h { for (i = 1; i <= NF; i++) c[$i] = i; h = 1; next }
+        { print $c["step"] "\t" $c["name"] "\t" $c["change"] "\t" $c["seeds"] "\t" $c["test_mean"] "\t" $c["test_sd"] "\t" \
+                $c["test_by_seed"] "\t" $c[fl] "\t" $c["settings(seed 1)"] }' "$T" |
+    while IFS="$tab" read -r st name what n tm tsd by flag set1; do
+        [ "$fl" = flag ] || flag=-
+        [ "$flag" = chance ] && flag="; chance level: a seed did not learn"
+        [ "$flag" = - ] && flag=""
+        pv="- (not in the paper)"; [ "$name" = lenet5 ] && pv="$(paper fig9 LeNet-5) (Fig. 9)"
+        row "ablation.tsv: step $st $name, $what: test error, mean +- sd over $n seed(s) (%)" "$pv" "$tm +- $tsd (seeds: $by)$flag" \
+            "lenet98 train $set1" "1..$n" "$(datrev "$T")" "-"
+    done
+else
+    notrun "ablation.tsv: 1998 -> modern one change at a time" "- (not in the paper)" "experiments/ablation.sh"
+fi
+T=$FIGDIR/trap.tsv
+if [ -f "$T" ]; then
+    tc=$(sed -n 's/^# command: .*every run: //; s/ + the flags.*//p' "$T" | head -1)
+    experiments/col.sh "$T" run flags pass test_err otf_train_err | awk -F'\t' '{ last[$1] = $0; if (!($1 in o)) { o[$1] = ++n; k[n] = $1 } }
+        END { for (i = 1; i <= n; i++) print last[k[i]] }' |
+    while IFS="$tab" read -r run flags pass te otf; do
+        row "trap.tsv: SDLM reading $run: test error (on-the-fly training error) after pass $pass (%)" "- (App. C reading; not in the paper)" \
+            "$te ($otf)$(chance_note "$te")" "${tc:-lenet98 train} $flags" "1" "$(datrev "$T")" "-"
+    done
+else
+    notrun "trap.tsv: the SDLM trap" "- (not in the paper)" "experiments/trap.sh"
+fi
 echo
 echo "Seeds: the training seed is in each command (\`seed=\`); \"model's\" means the seed stored in"
 echo "the model file, printed in the header of the .dat."
@@ -180,7 +267,9 @@ for p in "$FIGDIR"/*.png; do
     n=$(basename "$p" .png)
     echo "### $n"
     echo
-    [ -f "figures/$n.gp" ] && sed -n '1{s/^# *//; s/^[a-z0-9]*\.gp: *//; p}' "figures/$n.gp" && echo
+    # the caption: the .gp's leading comment, joined, without its "NAME.gp:" and "Data: ..." parts
+    [ -f "figures/$n.gp" ] && awk '/^#/ { sub(/^# ?/, ""); t = t (t == "" ? "" : " ") $0; next } { exit }
+        END { sub(/^[a-z0-9]+\.gp: */, "", t); sub(/ *Data: .*$/, "", t); print t }' "figures/$n.gp" && echo
     echo "![$n]($n.png)"
     echo
 done

@@ -1,20 +1,21 @@
-# fig11.gp: Multiply-adds per digit, thousands (cf. Fig. 11): the paper's classifiers, this reproduction's networks highlighted.
+# fig11.gp: Multiply-adds per digit in thousands (cf. Fig. 11), log scale: the paper's
+# classifiers, this reproduction's networks hatched.
 # Data: fig11.dat (experiments/compare.sh), columns label, value, ours (1) or paper (0).
 set terminal pngcairo size 820,640 font "DejaVu Sans,10"
 set output "fig11.png"
 set datafile separator "\t"
-set title "Multiply-adds per digit, thousands (cf. Fig. 11)"
+set title "Speed: multiply-adds per digit recognised, thousands (cf. Fig. 11)"
 set xlabel "thousands of multiply-adds (log scale)"
 stats "fig11.dat" using 2 nooutput
 n = STATS_records
 set yrange [n+0.6:0.4]  # $0 counts the header line: the bars are at 1..n
-set key bottom right
+set key top right box opaque  # rows 1-2 (Linear, Pairwise) are short bars
 set ytics nomirror font "DejaVu Sans,9"
 set grid x
 set style fill solid 0.8 border -1
 set logscale x
 set xrange [1:100000]
 lo = 1
-plot "fig11.dat" using (($3 == 0) ? $2 : 1/0):0:(lo):2:($0-0.38):($0+0.38):ytic(1) with boxxyerror lc rgb "#8090b0" notitle, \
-     "fig11.dat" using (($3 == 1) ? $2 : 1/0):0:(lo):2:($0-0.38):($0+0.38) with boxxyerror lc rgb "#d03030" title "this reproduction", \
+plot "fig11.dat" using (($3 == 0) ? $2 : 1/0):0:(lo):2:($0-0.38):($0+0.38):ytic(1) with boxxyerror fs solid 0.5 border -1 lc rgb "#8090b0" title "LeCun et al. 1998", \
+     "fig11.dat" using (($3 == 1) ? $2 : 1/0):0:(lo):2:($0-0.38):($0+0.38) with boxxyerror fs pattern 2 border -1 lc rgb "#d03030" title "this reproduction (hatched)", \
      "fig11.dat" using 2:0:(sprintf(" %g", $2)) with labels left font "DejaVu Sans,8" notitle

@@ -1,5 +1,7 @@
 # fig8.gp: every misclassified test digit, labelled true->predicted (cf. Fig. 8).
 # Data: fig8.dat (experiments/fig8.sh).
+# The mosaic marks its gaps "NaN" (gnuplot warns about NaN in a matrix): read with the gaps
+# turned into -99, below the colour range, so they draw as the palette's lowest colour (white).
 stats "fig8.dat" index 1 using 1 nooutput
 n = STATS_records
 rows = ceil(n / 14.0)
@@ -17,5 +19,5 @@ unset ytics
 set border 0
 set lmargin 1
 set rmargin 1
-plot "fig8.dat" index 0 matrix with image notitle, \
+plot "< sed 's/NaN/-99/g' fig8.dat 2>/dev/null" index 0 matrix with image notitle, \
      "fig8.dat" index 1 using 1:($2+1):3 with labels font "DejaVu Sans,8" notitle

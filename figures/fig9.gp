@@ -1,4 +1,5 @@
-# fig9.gp: Test error (%) on MNIST (cf. Fig. 9): the paper's classifiers, this reproduction's networks highlighted.
+# fig9.gp: Test error (%) on MNIST (cf. Fig. 9): the paper's classifiers, this
+# reproduction's networks hatched.
 # Data: fig9.dat (experiments/compare.sh), columns label, value, ours (1) or paper (0).
 set terminal pngcairo size 820,640 font "DejaVu Sans,10"
 set output "fig9.png"
@@ -13,7 +14,8 @@ set ytics nomirror font "DejaVu Sans,9"
 set grid x
 set style fill solid 0.8 border -1
 set xrange [0:*]
+set offsets 0, 1, 0, 0  # room for the value label of the longest bar
 lo = 0
-plot "fig9.dat" using (($3 == 0) ? $2 : 1/0):0:(lo):2:($0-0.38):($0+0.38):ytic(1) with boxxyerror lc rgb "#8090b0" notitle, \
-     "fig9.dat" using (($3 == 1) ? $2 : 1/0):0:(lo):2:($0-0.38):($0+0.38) with boxxyerror lc rgb "#d03030" title "this reproduction", \
+plot "fig9.dat" using (($3 == 0) ? $2 : 1/0):0:(lo):2:($0-0.38):($0+0.38):ytic(1) with boxxyerror fs solid 0.5 border -1 lc rgb "#8090b0" title "LeCun et al. 1998", \
+     "fig9.dat" using (($3 == 1) ? $2 : 1/0):0:(lo):2:($0-0.38):($0+0.38) with boxxyerror fs pattern 2 border -1 lc rgb "#d03030" title "this reproduction (hatched)", \
      "fig9.dat" using 2:0:(sprintf(" %g", $2)) with labels left font "DejaVu Sans,8" notitle

@@ -1,8 +1,10 @@
-# modern.gp: figures/modern.png from modern.dat (written by experiments/modern.sh); run in
-# the directory that holds modern.dat.
+# modern.gp: this reproduction's 1998 LeNet-5 (circles) and its modern variant (squares):
+# test error (solid) and training error of the end-of-pass network (dashed) after each pass
+# over the training set, log scale. Data: modern.dat (experiments/modern.sh), run in the
+# directory that holds it.
 set terminal pngcairo size 800,500 font "DejaVu Sans,10"
 set output 'modern.png'
-set title "LeNet-5 (1998) and the modern variant: error per pass"
+set title "This reproduction: LeNet-5 (1998) and the modern variant, error per pass"
 set xlabel 'pass over the training set'
 set ylabel 'error (%), log scale'
 set logscale y
