@@ -158,8 +158,12 @@ void lenet_rbf_codes(real *w) {
     }
 }
 
-const char *const LENET_TENSOR_NAMES[LENET_NTENSORS] = {
-    "c1w", "c1b", "s2c", "s2b", "c3w", "c3b", "s4c", "s4b", "c5w", "c5b", "f6w", "f6b", "ow", "ob"};
+#define X_NAME(name, ...) #name,
+#define X_LAYER(name, layer, ...) layer,
+#define X_BIAS(name, layer, bias, ...) bias,
+const char *const LENET_TENSOR_NAMES[LENET_NTENSORS] = {LENET_TENSORS(X_NAME)};
+const unsigned char LENET_TENSOR_LAYER[LENET_NTENSORS] = {LENET_TENSORS(X_LAYER)};
+const unsigned char LENET_TENSOR_BIAS[LENET_NTENSORS] = {LENET_TENSORS(X_BIAS)};
 
 /* ======================================================================================
  * Architecture tags */
@@ -235,8 +239,8 @@ int lenet_arch_parse(lenet_arch *a, const char *s) {
  * The parameter block */
 
 static void carve(lenet_params *p, real *base, const size_t size[LENET_NTENSORS]) {
-    real **t[LENET_NTENSORS] = {&p->c1w, &p->c1b, &p->s2c, &p->s2b, &p->c3w, &p->c3b, &p->s4c,
-                                &p->s4b, &p->c5w, &p->c5b, &p->f6w, &p->f6b, &p->ow,  &p->ob};
+#define X_ADDR(name, ...) &p->name,
+    real **t[LENET_NTENSORS] = {LENET_TENSORS(X_ADDR)};
     for (int i = 0; i < LENET_NTENSORS; i++) {
         *t[i] = size[i] ? base : NULL;
         base += size[i];
@@ -244,8 +248,8 @@ static void carve(lenet_params *p, real *base, const size_t size[LENET_NTENSORS]
 }
 
 real *lenet_tensor(const lenet_params *p, int t) {
-    real *const t_[LENET_NTENSORS] = {p->c1w, p->c1b, p->s2c, p->s2b, p->c3w, p->c3b, p->s4c,
-                                      p->s4b, p->c5w, p->c5b, p->f6w, p->f6b, p->ow,  p->ob};
+#define X_PTR(name, ...) p->name,
+    real *const t_[LENET_NTENSORS] = {LENET_TENSORS(X_PTR)};
     assert(t >= 0 && t < LENET_NTENSORS);
     return t_[t];
 }
@@ -259,11 +263,9 @@ lenet_model *lenet_alloc(const lenet_arch *a) {
     for (int o = 0; o < C3_N; o++)
         for (int i = 0; i < S2_N; i++) m->c3_pairs += m->table[o][i];
     const int sub = a->pool == LENET_POOL_SUBSAMPLE, lin = a->out == LENET_OUT_LINEAR;
-    const size_t kk = LENET_K * LENET_K;
-    const size_t size[LENET_NTENSORS] = {
-        C1_N * kk, C1_N, sub ? S2_N : 0, sub ? S2_N : 0, (size_t)m->c3_pairs * kk, C3_N,
-        sub ? S4_N : 0, sub ? S4_N : 0, (size_t)C5_N * S4_N * kk, C5_N, (size_t)F6_N * C5_N,
-        F6_N, lin ? (size_t)OUT_N * F6_N : 0, lin ? OUT_N : 0};
+    const size_t pairs = (size_t)m->c3_pairs;
+#define X_SIZE(name, layer, bias, elements, ...) (size_t)(elements),
+    const size_t size[LENET_NTENSORS] = {LENET_TENSORS(X_SIZE)};
     memcpy(m->size, size, sizeof size);
     for (int i = 0; i < LENET_NTENSORS; i++) m->n += size[i];
     m->mem = calloc(3 * m->n, sizeof(real));
@@ -287,15 +289,13 @@ void lenet_free(lenet_model *m) {
 void lenet_zero_grad(lenet_model *m) { memset(m->g.c1w, 0, m->n * sizeof(real)); }
 
 int lenet_fan_in(const lenet_model *m, int t) {
-    const int kk = LENET_K * LENET_K;
-    switch (t) {
-    case 0: case 1: return kk;                    /* C1: one 5x5 window */
-    case 2: case 3: case 6: case 7: return 4;     /* S2, S4: a 2x2 block */
-    case 4: case 5: return m->c3_pairs * kk / C3_N; /* C3: average (per map: see init) */
-    case 8: case 9: return S4_N * kk;             /* C5: 400 */
-    case 10: case 11: return C5_N;                /* F6: 120 */
-    default: return F6_N;                         /* linear output: 84 */
-    }
+    const int sub = m->arch.pool == LENET_POOL_SUBSAMPLE, lin = m->arch.out == LENET_OUT_LINEAR;
+    const int pairs = m->c3_pairs;
+    (void)sub, (void)lin;
+#define X_FAN(name, layer, bias, elements, fan_in) (fan_in),
+    const int fan[LENET_NTENSORS] = {LENET_TENSORS(X_FAN)};
+    assert(t >= 0 && t < LENET_NTENSORS);
+    return fan[t];
 }
 
 /* fan-in of C3 map o: 25 per connected S2 map (75, 100 or 150 under Table I) */
@@ -316,13 +316,13 @@ static real draw(double range, gsl_rng *r) {
 void lenet_init(lenet_model *m, lenet_init_kind kind, gsl_rng *r) {
     for (int t = 0; t < LENET_NTENSORS; t++) {
         real *p = lenet_tensor(&m->w, t);
-        const int is_bias = t % 2 == 1;
+        const int is_bias = LENET_TENSOR_BIAS[t];
         size_t i = 0;
         for (int o = 0; i < m->size[t]; o++) {
             /* a run of elements sharing one fan-in: one C3 map's kernels or bias, else all */
-            const int per_map = t == 4 || t == 5;
+            const int per_map = t == LENET_T_c3w || t == LENET_T_c3b;
             const int fan = per_map ? c3_fan_in(m, o) : lenet_fan_in(m, t);
-            const size_t run = !per_map ? m->size[t] : t == 5 ? 1 : (size_t)fan;
+            const size_t run = !per_map ? m->size[t] : t == LENET_T_c3b ? 1 : (size_t)fan;
             const double range = kind == LENET_INIT_PAPER  ? 2.4 / fan
                                  : kind == LENET_INIT_SQRT ? 2.4 / sqrt(fan)
                                                            : 1.0 / sqrt(fan);
@@ -468,18 +468,20 @@ void lenet_info(const lenet_model *m, lenet_layer_info info[LENET_NLAYERS]) {
     const int sub = m->arch.pool == LENET_POOL_SUBSAMPLE;
     const long c1u = C1_N * C1_H * C1_H, s2u = S2_N * S2_H * S2_H, s4u = S4_N * S4_H * S4_H;
     const long c3fan = m->c3_pairs * kk; /* summed over the 16 maps, per position */
-    const long outp = (long)m->size[12] + (long)m->size[13];
-    info[0] = (lenet_layer_info){"C1", C1_N, C1_H, C1_H, (long)(m->size[0] + m->size[1]),
+    long params[LENET_NLAYERS] = {0}; /* each layer's tensors, summed */
+    for (int t = 0; t < LENET_NTENSORS; t++) params[LENET_TENSOR_LAYER[t]] += (long)m->size[t];
+    const long outp = params[6];
+    info[0] = (lenet_layer_info){"C1", C1_N, C1_H, C1_H, params[0],
                                  c1u * (kk + 1), c1u * kk};
     info[1] = (lenet_layer_info){sub ? "S2" : "S2 (max)", S2_N, S2_H, S2_H,
-                                 (long)(m->size[2] + m->size[3]), s2u * (4 + sub), s2u * 4};
-    info[2] = (lenet_layer_info){"C3", C3_N, C3_H, C3_H, (long)(m->size[4] + m->size[5]),
+                                 params[1], s2u * (4 + sub), s2u * 4};
+    info[2] = (lenet_layer_info){"C3", C3_N, C3_H, C3_H, params[2],
                                  C3_H * C3_H * (c3fan + C3_N), C3_H * C3_H * c3fan};
     info[3] = (lenet_layer_info){sub ? "S4" : "S4 (max)", S4_N, S4_H, S4_H,
-                                 (long)(m->size[6] + m->size[7]), s4u * (4 + sub), s4u * 4};
-    info[4] = (lenet_layer_info){"C5", C5_N, 1, 1, (long)(m->size[8] + m->size[9]),
+                                 params[3], s4u * (4 + sub), s4u * 4};
+    info[4] = (lenet_layer_info){"C5", C5_N, 1, 1, params[4],
                                  C5_N * (s4u + 1), C5_N * s4u};
-    info[5] = (lenet_layer_info){"F6", F6_N, 1, 1, (long)(m->size[10] + m->size[11]),
+    info[5] = (lenet_layer_info){"F6", F6_N, 1, 1, params[5],
                                  F6_N * (C5_N + 1), F6_N * C5_N};
     info[6] = (lenet_layer_info){m->arch.out == LENET_OUT_RBF ? "OUTPUT (RBF)" : "OUTPUT (linear)",
                                  OUT_N, 1, 1, outp,
