@@ -1,7 +1,9 @@
 # lenet98: LeNet-5 (LeCun et al. 1998) in C. `make help` lists the targets.
 # Knobs: BLAS=gslcblas|openblas (the CBLAS behind GSL), NATIVE=1 (-march=native),
 #        QUICK=1 (make reproduce: a small version of every experiment, in build/quick/),
-#        SEEDS=N (ablation), FIGDIR=DIR (where the experiments write).
+#        SEEDS=N (ablation), FIGDIR=DIR (where the experiments write),
+#        REFERENCE=1 (-DLENET_REFERENCE: the network on the naive reference kernels of
+#        layers.c, built into build/ref unless B= says otherwise; tests/reference.sh).
 CC       = gcc
 BLAS    ?= gslcblas
 NATIVE  ?= 0
@@ -23,7 +25,13 @@ endif
 LDLIBS   = -lgsl $(BLASLIB) -lz -lm
 OMP      = -fopenmp
 
+REFERENCE ?= 0
+ifeq ($(REFERENCE),1)
+CPPFLAGS += -DLENET_REFERENCE
+B        = build/ref
+else
 B        = build
+endif
 LIBSRC   = $(filter-out lenet98/main.c,$(wildcard lenet98/*.c))
 LIBOBJ   = $(LIBSRC:lenet98/%.c=$(B)/obj/%.o)
 LIBOBJD  = $(LIBSRC:lenet98/%.c=$(B)/objd/%.o)
@@ -115,7 +123,10 @@ $(B)/fuzz-replay: $(FUZZSRC:tests/fuzz/%.c=$(B)/fobj/%.o) $(B)/liblenet98.a
 	$(CC) $(CFLAGS) $(OMP) -o $@ $^ $(LDLIBS)
 
 TESTBIN  = $(B)/test-double $(B)/test-float $(B)/lenet98 $(B)/fuzz-replay $(B)/stats
-test: deps $(TESTBIN)
+# the CLI once more on the reference kernels, for tests/reference.sh (same OPT, other B)
+$(B)/ref/lenet98: FORCE | deps
+	@$(MAKE) --no-print-directory REFERENCE=1 B=$(B)/ref $@
+test: deps $(TESTBIN) $(B)/ref/lenet98
 	@tests/run.sh $(B)
 
 sanitize: deps

@@ -361,13 +361,45 @@ void lenet_code_field(real *in, const uint8_t *img32, lenet_coding coding) {
 /* ======================================================================================
  * The network */
 
+/* The dispatch points of the convolutions and full connections: the fast kernels, or under
+ * -DLENET_REFERENCE (make REFERENCE=1) the naive loops they replace (layers.h), the same sums
+ * in another order, which tests/reference.sh trains against the fast build. */
+#ifdef LENET_REFERENCE
+#define NET_CONV_FORWARD conv_forward_ref
+#define NET_LINEAR_FORWARD linear_forward_ref
+#else
+#define NET_CONV_FORWARD conv_forward
+#define NET_LINEAR_FORWARD linear_forward
+#endif
+
+/* conv_backward (square = 0) or conv_backward2 (square = 1) */
+static void net_conv_backward(real *din, real *dwt, real *db, const real *dout, const real *in,
+                              const real *wt, const unsigned char *table, int cin, int cout,
+                              int h, int w, int square) {
+#ifdef LENET_REFERENCE
+    conv_backward_ref(din, dwt, db, dout, in, wt, table, cin, cout, h, w, square);
+#else
+    (square ? conv_backward2 : conv_backward)(din, dwt, db, dout, in, wt, table, cin, cout, h, w);
+#endif
+}
+
+/* linear_backward (square = 0) or linear_backward2 (square = 1) */
+static void net_linear_backward(real *din, real *dwt, real *db, const real *dout,
+                                const real *in, const real *wt, int nin, int nout, int square) {
+#ifdef LENET_REFERENCE
+    linear_backward_ref(din, dwt, db, dout, in, wt, nin, nout, square);
+#else
+    (square ? linear_backward2 : linear_backward)(din, dwt, db, dout, in, wt, nin, nout);
+#endif
+}
+
 /* in (1,32,32) -> out (10). Fig. 2. */
 void lenet_forward(const lenet_model *m, lenet_acts *a) {
     const lenet_params *w = &m->w;
     const lenet_squash f = m->arch.squash;
     const unsigned char *t3 = &m->table[0][0];
     lenet_layers *A = &a->a, *X = &a->x;
-    conv_forward(A->c1, X->in, w->c1w, w->c1b, NULL, 1, C1_N, LENET_IN, LENET_IN);
+    NET_CONV_FORWARD(A->c1, X->in, w->c1w, w->c1b, NULL, 1, C1_N, LENET_IN, LENET_IN);
     squash_forward(X->c1, A->c1, C1_N * C1_H * C1_H, f);
     if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
         subsamp_forward(A->s2, X->c1, w->s2c, w->s2b, S2_N, C1_H, C1_H);
@@ -375,7 +407,7 @@ void lenet_forward(const lenet_model *m, lenet_acts *a) {
     } else {
         maxpool_forward(X->s2, X->c1, S2_N, C1_H, C1_H);
     }
-    conv_forward(A->c3, X->s2, w->c3w, w->c3b, t3, S2_N, C3_N, S2_H, S2_H);
+    NET_CONV_FORWARD(A->c3, X->s2, w->c3w, w->c3b, t3, S2_N, C3_N, S2_H, S2_H);
     squash_forward(X->c3, A->c3, C3_N * C3_H * C3_H, f);
     if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
         subsamp_forward(A->s4, X->c3, w->s4c, w->s4b, S4_N, C3_H, C3_H);
@@ -383,14 +415,14 @@ void lenet_forward(const lenet_model *m, lenet_acts *a) {
     } else {
         maxpool_forward(X->s4, X->c3, S4_N, C3_H, C3_H);
     }
-    linear_forward(A->c5, X->s4, w->c5w, w->c5b, S4_N * S4_H * S4_H, C5_N);
+    NET_LINEAR_FORWARD(A->c5, X->s4, w->c5w, w->c5b, S4_N * S4_H * S4_H, C5_N);
     squash_forward(X->c5, A->c5, C5_N, f);
-    linear_forward(A->f6, X->c5, w->f6w, w->f6b, C5_N, F6_N);
+    NET_LINEAR_FORWARD(A->f6, X->c5, w->f6w, w->f6b, C5_N, F6_N);
     squash_forward(X->f6, A->f6, F6_N, f);
     if (m->arch.out == LENET_OUT_RBF)
         rbf_forward(X->out, X->f6, m->codes, F6_N, OUT_N);
     else
-        linear_forward(X->out, X->f6, w->ow, w->ob, F6_N, OUT_N);
+        NET_LINEAR_FORWARD(X->out, X->f6, w->ow, w->ob, F6_N, OUT_N);
 }
 
 int lenet_predict(const lenet_model *m, const real *out) {
@@ -415,8 +447,6 @@ static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const 
     memset(DA, 0, sizeof *DA);
     void (*sq_back)(real *, const real *, const real *, int, lenet_squash) =
         square ? squash_backward2 : squash_backward;
-    void (*lin_back)(real *, real *, real *, const real *, const real *, const real *, int,
-                     int) = square ? linear_backward2 : linear_backward;
 
     if (m->arch.out == LENET_OUT_RBF) {
         if (square)
@@ -424,12 +454,14 @@ static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const 
         else
             rbf_backward(DX->f6, dout, X->f6, m->codes, F6_N, OUT_N);
     } else {
-        lin_back(DX->f6, g->ow, g->ob, square ? ddout : dout, X->f6, w->ow, F6_N, OUT_N);
+        net_linear_backward(DX->f6, g->ow, g->ob, square ? ddout : dout, X->f6, w->ow, F6_N,
+                            OUT_N, square);
     }
     sq_back(DA->f6, DX->f6, X->f6, F6_N, f);
-    lin_back(DX->c5, g->f6w, g->f6b, DA->f6, X->c5, w->f6w, C5_N, F6_N);
+    net_linear_backward(DX->c5, g->f6w, g->f6b, DA->f6, X->c5, w->f6w, C5_N, F6_N, square);
     sq_back(DA->c5, DX->c5, X->c5, C5_N, f);
-    lin_back(DX->s4, g->c5w, g->c5b, DA->c5, X->s4, w->c5w, S4_N * S4_H * S4_H, C5_N);
+    net_linear_backward(DX->s4, g->c5w, g->c5b, DA->c5, X->s4, w->c5w, S4_N * S4_H * S4_H,
+                        C5_N, square);
     if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
         sq_back(DA->s4, DX->s4, X->s4, S4_N * S4_H * S4_H, f);
         (square ? subsamp_backward2 : subsamp_backward)(DX->c3, g->s4c, g->s4b, DA->s4, X->c3,
@@ -438,8 +470,8 @@ static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const 
         (square ? maxpool_backward2 : maxpool_backward)(DX->c3, DX->s4, X->c3, S4_N, C3_H, C3_H);
     }
     sq_back(DA->c3, DX->c3, X->c3, C3_N * C3_H * C3_H, f);
-    (square ? conv_backward2 : conv_backward)(DX->s2, g->c3w, g->c3b, DA->c3, X->s2, w->c3w, t3,
-                                              S2_N, C3_N, S2_H, S2_H);
+    net_conv_backward(DX->s2, g->c3w, g->c3b, DA->c3, X->s2, w->c3w, t3, S2_N, C3_N, S2_H, S2_H,
+                      square);
     if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
         sq_back(DA->s2, DX->s2, X->s2, S2_N * S2_H * S2_H, f);
         (square ? subsamp_backward2 : subsamp_backward)(DX->c1, g->s2c, g->s2b, DA->s2, X->c1,
@@ -448,8 +480,8 @@ static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const 
         (square ? maxpool_backward2 : maxpool_backward)(DX->c1, DX->s2, X->c1, S2_N, C1_H, C1_H);
     }
     sq_back(DA->c1, DX->c1, X->c1, C1_N * C1_H * C1_H, f);
-    (square ? conv_backward2 : conv_backward)(NULL, g->c1w, g->c1b, DA->c1, X->in, w->c1w, NULL,
-                                              1, C1_N, LENET_IN, LENET_IN);
+    net_conv_backward(NULL, g->c1w, g->c1b, DA->c1, X->in, w->c1w, NULL, 1, C1_N, LENET_IN,
+                      LENET_IN, square);
 }
 
 void lenet_backward(lenet_model *m, lenet_acts *a, const real *dout) {

@@ -8,7 +8,7 @@ total_p=0; total_f=0; status=0
 out=$(mktemp); trap 'rm -f "$out"' EXIT
 for t in "$VALGRIND $B/test-double" "$VALGRIND $B/test-float" "tests/cli.sh $B" \
          "tests/modern.sh $B" "tests/faults.sh $B" "tests/jobs.sh $B" "tests/fuzz/replay.sh $B" \
-         "tests/pyloader.sh $B"; do
+         "tests/pyloader.sh $B" "tests/reference.sh $B"; do
     sh -c "$t" >"$out" 2>&1; rc=$?
     cat "$out"
     line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -1)
