@@ -143,7 +143,7 @@ valgrind: deps
 	$(MAKE) B=build/vg OPT=-O1 $(addprefix build/vg/,$(notdir $(TESTBIN)))
 	VALGRIND='$(VALGRIND)' tests/run.sh build/vg
 
-# ---- issue 7: fuzzing. One libFuzzer binary per reader (tests/fuzz/fuzz_*.c), library and
+# ---- fuzzing. One libFuzzer binary per reader (tests/fuzz/fuzz_*.c), library and
 # targets built with clang under ASan+UBSan. Each runs FUZZ_SECONDS on a working corpus
 # $(FB)/corpus/T seeded from tests/fuzz/corpus/T (plus a full model from `lenet98 init`);
 # a crash stops make and leaves its input in $(FB)/crash-T-*: fix the reader, then copy the

@@ -55,7 +55,7 @@ enum {
 
 /* ---------------------------------------------------------------------------------------
  * Architecture: each 1998 element and its modern counterpart. lenet5 and modern are presets;
- * the ablation of issue 4 mixes them one element at a time. */
+ * the ablation (experiments/ablation.sh) mixes them one element at a time. */
 typedef enum { LENET_POOL_SUBSAMPLE = 0, LENET_POOL_MAX = 1 } lenet_pool;     /* S2, S4 */
 typedef enum { LENET_C3_TABLE = 0, LENET_C3_FULL = 1 } lenet_c3;              /* Table I */
 typedef enum { LENET_OUT_RBF = 0, LENET_OUT_LINEAR = 1 } lenet_out;           /* output */
