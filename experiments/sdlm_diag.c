@@ -72,11 +72,12 @@ int main(int argc, char **argv) {
     if (!model) {
         lenet_init(m, init, r);
         if (bias_init) /* biases like weights: U(+-2.4/F_i) */
-            for (int t = 1; t < LENET_NTENSORS; t += 2) {
+            for (int t = 0; t < LENET_NTENSORS; t++) {
+                if (!LENET_TENSOR_BIAS[t]) continue;
                 real *b = lenet_tensor(&m->w, t);
                 for (size_t i = 0; i < m->size[t]; i++) {
                     int fan = lenet_fan_in(m, t);
-                    if (t == 5) {
+                    if (t == LENET_T_c3b) {
                         fan = 0;
                         for (int k = 0; k < S2_N; k++) fan += m->table[i][k] * LENET_K * LENET_K;
                     }

@@ -1,5 +1,5 @@
 /* distort.c: random planar affine distortions of the training images (Sec. III-C, Fig. 7).
- * See distort.h for the map and experiments/distortions.md for the ranges. */
+ * See distort.h for the map and README.md ("Distortions") for the ranges. */
 #include "distort.h"
 
 #include <assert.h>
@@ -47,7 +47,7 @@ static double distort_pixel(const uint8_t *in, int x, int y, int side) {
 static void distort_apply_side(uint8_t *out, const uint8_t *in, const distort_params *p,
                                int side) {
     assert(p->s > 0 && p->q > 0);
-    const double c = 0.5 * (side - 1); /* 13.5 for 28: the field's centre, in pixel units */
+    const double c = 0.5 * (side - 1); /* the centre in pixel units: 15.5 (32), 13.5 (28) */
     const double sx = 1.0 / (p->s * p->q), sy = p->q / p->s;
     for (int yo = 0; yo < side; yo++) {
         /* inverse map: y = (y' - ty) q / s, x = (x' - tx) / (s q) - h y */

@@ -1,19 +1,21 @@
 /* distort.h: the random planar affine distortions of Sec. III-C (Fig. 7): horizontal and
  * vertical translation, scaling, squeezing (horizontal compression with vertical elongation,
- * or the reverse) and horizontal shearing, resampled bilinearly onto the 28x28 field with
- * background (0) outside the source image.
+ * or the reverse) and horizontal shearing, resampled bilinearly with background (0) outside
+ * the source image: by default in the network's 32x32 input field (distort_image_field, the
+ * 28x28 image padded first, so ink moved past the 28x28 border is kept), or in the 28x28
+ * image itself (distort_image; lenet98 train --distort-field 28).
  *
  * The training set of the paper is 60,000 originals + 540,000 distorted copies. Nothing is
  * stored: the parameters of copy `index` are a pure function of (seed, index) through a
  * counter-based hash (splitmix64), so any copy can be made again in any order, on any
- * thread, with no generator state. The paper gives no ranges; ours are in
- * experiments/distortions.md. */
+ * thread, with no generator state. The paper gives no ranges; ours, and why, are in
+ * README.md ("Distortions"). */
 #ifndef DISTORT_H
 #define DISTORT_H
 
 #include <stdint.h>
 
-enum { DISTORT_SIDE = 28 }; /* the MNIST field; the network pads it to 32x32 afterwards */
+enum { DISTORT_SIDE = 28 }; /* the MNIST image */
 enum { DISTORT_FIELD = 32 }; /* the network's input field */
 
 /* Half-widths of the uniform ranges. A zero range switches that distortion off. */
@@ -24,14 +26,15 @@ typedef struct {
     double shear;     /* h in [-shear, +shear]: x += h * y (y measured from the centre) */
 } distort_ranges;
 
-/* Our defaults (experiments/distortions.md): clearly recognisable digits. */
+/* Our defaults (README.md, "Distortions"): clearly recognisable digits. */
 #define DISTORT_TRANSLATE 2.0
 #define DISTORT_SCALE 0.15
 #define DISTORT_SQUEEZE 0.15
 #define DISTORT_SHEAR 0.3
 extern const distort_ranges DISTORT_DEFAULT;
 
-/* One drawn distortion. The map, about the field centre c = 13.5 (x right, y down):
+/* One drawn distortion. The map, about the centre c of the square it is applied in (15.5 in
+ * the 32x32 field, 13.5 in the 28x28 image; x right, y down):
  *   x' = s q (x + h y) + tx,  y' = (s / q) y + ty   (x, y, x', y' relative to c). */
 typedef struct {
     double tx, ty, s, q, h;

@@ -60,7 +60,7 @@ enum {
 
 /* ---------------------------------------------------------------------------------------
  * Architecture: each 1998 element and its modern counterpart. lenet5 and modern are presets;
- * the ablation of issue 4 mixes them one element at a time. */
+ * the ablation (experiments/ablation.sh) mixes them one element at a time. */
 typedef enum { LENET_POOL_SUBSAMPLE = 0, LENET_POOL_MAX = 1 } lenet_pool;     /* S2, S4 */
 typedef enum { LENET_C3_TABLE = 0, LENET_C3_FULL = 1 } lenet_c3;              /* Table I */
 typedef enum { LENET_OUT_RBF = 0, LENET_OUT_LINEAR = 1 } lenet_out;           /* output */
@@ -101,26 +101,47 @@ void lenet_rbf_codes(real *w); /* w (10, 84): +1 for ink, -1 for background */
 /* ---------------------------------------------------------------------------------------
  * Parameters: one flat block, a struct of pointers into it. The same struct type holds
  * gradients and the Hessian diagonal h_kk. Tensors of size 0 (s2c under max-pool, ow under
- * the RBF output) are NULL. The order here is the order in the block and in model files. */
-typedef struct {
-    real *c1w; /* (6,1,5,5) */
-    real *c1b; /* (6) */
-    real *s2c; /* (6) trainable coefficient, or nothing under max-pool */
-    real *s2b; /* (6) trainable bias, or nothing under max-pool */
-    real *c3w; /* (60,5,5) the Table I pairs, by C3 map then S2 map, or (16,6,5,5) full */
-    real *c3b; /* (16) */
-    real *s4c; /* (16) */
-    real *s4b; /* (16) */
-    real *c5w; /* (120,16,5,5) = (120,400) */
-    real *c5b; /* (120) */
-    real *f6w; /* (84,120) */
-    real *f6b; /* (84) */
-    real *ow;  /* (10,84) linear output only */
-    real *ob;  /* (10) linear output only */
-} lenet_params;
+ * the RBF output) are NULL.
+ *
+ * The list of tensors, written once: the order here is the order in the block and in model
+ * files, and everything else (the struct, the LENET_T_* indices, the names, the sizes, the
+ * fan-ins F_i, init, the per-layer counts of `info`) derives from it.
+ * X(name, layer, bias, elements, fan_in): layer indexes lenet_info's table (0 = C1 ... 6 =
+ * OUTPUT); bias is 1 for a bias (0 under the paper's init), 0 for weights and subsampling
+ * coefficients; elements and fan_in are expressions in sub (1 if S2/S4 subsample), lin (1 if
+ * the output is linear) and pairs (connected (C3, S2) map pairs, 60 under Table I). The C3
+ * fan-in is the average over maps; init draws each C3 map with its own. */
+#define LENET_KK (LENET_K * LENET_K)
+#define LENET_TENSORS(X)                                                                      \
+    X(c1w, 0, 0, C1_N * LENET_KK, LENET_KK)               /* (6,1,5,5) */                     \
+    X(c1b, 0, 1, C1_N, LENET_KK)                          /* (6) */                           \
+    X(s2c, 1, 0, sub ? S2_N : 0, 4)                       /* (6) coefficient, or none (max) */ \
+    X(s2b, 1, 1, sub ? S2_N : 0, 4)                       /* (6) bias, or none (max) */       \
+    X(c3w, 2, 0, pairs * LENET_KK, pairs * LENET_KK / C3_N) /* (60,5,5) Table I, or (16,6,5,5) */ \
+    X(c3b, 2, 1, C3_N, pairs * LENET_KK / C3_N)           /* (16) */                          \
+    X(s4c, 3, 0, sub ? S4_N : 0, 4)                       /* (16) */                          \
+    X(s4b, 3, 1, sub ? S4_N : 0, 4)                       /* (16) */                          \
+    X(c5w, 4, 0, C5_N * S4_N * LENET_KK, S4_N * LENET_KK) /* (120,16,5,5) = (120,400) */      \
+    X(c5b, 4, 1, C5_N, S4_N * LENET_KK)                   /* (120) */                         \
+    X(f6w, 5, 0, F6_N * C5_N, C5_N)                       /* (84,120) */                      \
+    X(f6b, 5, 1, F6_N, C5_N)                              /* (84) */                          \
+    X(ow, 6, 0, lin ? OUT_N * F6_N : 0, F6_N)             /* (10,84) linear output only */    \
+    X(ob, 6, 1, lin ? OUT_N : 0, F6_N)                    /* (10) linear output only */
 
-enum { LENET_NTENSORS = 14 };
+#define LENET_X_FIELD(name, ...) real *name;
+typedef struct {
+    LENET_TENSORS(LENET_X_FIELD)
+} lenet_params;
+#undef LENET_X_FIELD
+
+/* LENET_T_c1w = 0, LENET_T_c1b, ..., LENET_T_ob, LENET_NTENSORS = 14 */
+#define LENET_X_INDEX(name, ...) LENET_T_##name,
+enum { LENET_TENSORS(LENET_X_INDEX) LENET_NTENSORS };
+#undef LENET_X_INDEX
+
 extern const char *const LENET_TENSOR_NAMES[LENET_NTENSORS];
+extern const unsigned char LENET_TENSOR_LAYER[LENET_NTENSORS]; /* 0 = C1 ... 6 = OUTPUT */
+extern const unsigned char LENET_TENSOR_BIAS[LENET_NTENSORS];  /* 1 for a bias */
 
 typedef struct {
     lenet_arch arch;

@@ -1,4 +1,5 @@
-/* main.c: the lenet98 command line. Subcommands: info, prototypes, init, eval, train,
+/* main.c: the lenet98 command line. Subcommands: info, prototypes, init, eval, train (the
+ * paper's SDLM, or mini-batch SGD with momentum, the default of the modern variant),
  * classify.
  * Results go to stdout; progress and errors to stderr. Exit 0 ok, 1 I/O or data error,
  * 2 usage error, 130 interrupted. */
@@ -23,7 +24,8 @@ static const char *const USAGE =
     "  info         the layers: maps, parameters, connections, multiply-adds\n"
     "  prototypes   the ten fixed 7x12 output codes (Figure 3)\n"
     "  init         write a freshly initialised model\n"
-    "  train        train (SDLM, Sec. III-B / App. C), writes a model and a log\n"
+    "  train        train (SDLM, Sec. III-B / App. C, or mini-batch SGD), writes a model\n"
+    "               and a log\n"
     "  eval         error rate of a model on MNIST\n"
     "  classify     classify digit images (PGM) with a trained model\n"
     "  digits       write MNIST digits as PGM images, to try classify on\n\n"

@@ -158,8 +158,12 @@ void lenet_rbf_codes(real *w) {
     }
 }
 
-const char *const LENET_TENSOR_NAMES[LENET_NTENSORS] = {
-    "c1w", "c1b", "s2c", "s2b", "c3w", "c3b", "s4c", "s4b", "c5w", "c5b", "f6w", "f6b", "ow", "ob"};
+#define X_NAME(name, ...) #name,
+#define X_LAYER(name, layer, ...) layer,
+#define X_BIAS(name, layer, bias, ...) bias,
+const char *const LENET_TENSOR_NAMES[LENET_NTENSORS] = {LENET_TENSORS(X_NAME)};
+const unsigned char LENET_TENSOR_LAYER[LENET_NTENSORS] = {LENET_TENSORS(X_LAYER)};
+const unsigned char LENET_TENSOR_BIAS[LENET_NTENSORS] = {LENET_TENSORS(X_BIAS)};
 
 /* ======================================================================================
  * Architecture tags */
@@ -240,8 +244,8 @@ int lenet_arch_parse(lenet_arch *a, const char *s) {
  * The parameter block */
 
 static void carve(lenet_params *p, real *base, const size_t size[LENET_NTENSORS]) {
-    real **t[LENET_NTENSORS] = {&p->c1w, &p->c1b, &p->s2c, &p->s2b, &p->c3w, &p->c3b, &p->s4c,
-                                &p->s4b, &p->c5w, &p->c5b, &p->f6w, &p->f6b, &p->ow,  &p->ob};
+#define X_ADDR(name, ...) &p->name,
+    real **t[LENET_NTENSORS] = {LENET_TENSORS(X_ADDR)};
     for (int i = 0; i < LENET_NTENSORS; i++) {
         *t[i] = size[i] ? base : NULL;
         base += size[i];
@@ -249,8 +253,8 @@ static void carve(lenet_params *p, real *base, const size_t size[LENET_NTENSORS]
 }
 
 real *lenet_tensor(const lenet_params *p, int t) {
-    real *const t_[LENET_NTENSORS] = {p->c1w, p->c1b, p->s2c, p->s2b, p->c3w, p->c3b, p->s4c,
-                                      p->s4b, p->c5w, p->c5b, p->f6w, p->f6b, p->ow,  p->ob};
+#define X_PTR(name, ...) p->name,
+    real *const t_[LENET_NTENSORS] = {LENET_TENSORS(X_PTR)};
     assert(t >= 0 && t < LENET_NTENSORS);
     return t_[t];
 }
@@ -264,11 +268,9 @@ lenet_model *lenet_alloc(const lenet_arch *a) {
     for (int o = 0; o < C3_N; o++)
         for (int i = 0; i < S2_N; i++) m->c3_pairs += m->table[o][i];
     const int sub = a->pool == LENET_POOL_SUBSAMPLE, lin = a->out == LENET_OUT_LINEAR;
-    const size_t kk = LENET_K * LENET_K;
-    const size_t size[LENET_NTENSORS] = {
-        C1_N * kk, C1_N, sub ? S2_N : 0, sub ? S2_N : 0, (size_t)m->c3_pairs * kk, C3_N,
-        sub ? S4_N : 0, sub ? S4_N : 0, (size_t)C5_N * S4_N * kk, C5_N, (size_t)F6_N * C5_N,
-        F6_N, lin ? (size_t)OUT_N * F6_N : 0, lin ? OUT_N : 0};
+    const size_t pairs = (size_t)m->c3_pairs;
+#define X_SIZE(name, layer, bias, elements, ...) (size_t)(elements),
+    const size_t size[LENET_NTENSORS] = {LENET_TENSORS(X_SIZE)};
     memcpy(m->size, size, sizeof size);
     for (int i = 0; i < LENET_NTENSORS; i++) m->n += size[i];
     m->mem = calloc(3 * m->n, sizeof(real));
@@ -292,15 +294,13 @@ void lenet_free(lenet_model *m) {
 void lenet_zero_grad(lenet_model *m) { memset(m->g.c1w, 0, m->n * sizeof(real)); }
 
 int lenet_fan_in(const lenet_model *m, int t) {
-    const int kk = LENET_K * LENET_K;
-    switch (t) {
-    case 0: case 1: return kk;                    /* C1: one 5x5 window */
-    case 2: case 3: case 6: case 7: return 4;     /* S2, S4: a 2x2 block */
-    case 4: case 5: return m->c3_pairs * kk / C3_N; /* C3: average (per map: see init) */
-    case 8: case 9: return S4_N * kk;             /* C5: 400 */
-    case 10: case 11: return C5_N;                /* F6: 120 */
-    default: return F6_N;                         /* linear output: 84 */
-    }
+    const int sub = m->arch.pool == LENET_POOL_SUBSAMPLE, lin = m->arch.out == LENET_OUT_LINEAR;
+    const int pairs = m->c3_pairs;
+    (void)sub, (void)lin;
+#define X_FAN(name, layer, bias, elements, fan_in) (fan_in),
+    const int fan[LENET_NTENSORS] = {LENET_TENSORS(X_FAN)};
+    assert(t >= 0 && t < LENET_NTENSORS);
+    return fan[t];
 }
 
 /* fan-in of C3 map o: 25 per connected S2 map (75, 100 or 150 under Table I) */
@@ -321,13 +321,13 @@ static real draw(double range, gsl_rng *r) {
 void lenet_init(lenet_model *m, lenet_init_kind kind, gsl_rng *r) {
     for (int t = 0; t < LENET_NTENSORS; t++) {
         real *p = lenet_tensor(&m->w, t);
-        const int is_bias = t % 2 == 1;
+        const int is_bias = LENET_TENSOR_BIAS[t];
         size_t i = 0;
         for (int o = 0; i < m->size[t]; o++) {
             /* a run of elements sharing one fan-in: one C3 map's kernels or bias, else all */
-            const int per_map = t == 4 || t == 5;
+            const int per_map = t == LENET_T_c3w || t == LENET_T_c3b;
             const int fan = per_map ? c3_fan_in(m, o) : lenet_fan_in(m, t);
-            const size_t run = !per_map ? m->size[t] : t == 5 ? 1 : (size_t)fan;
+            const size_t run = !per_map ? m->size[t] : t == LENET_T_c3b ? 1 : (size_t)fan;
             const double range = kind == LENET_INIT_PAPER  ? 2.4 / fan
                                  : kind == LENET_INIT_SQRT ? 2.4 / sqrt(fan)
                                                            : 1.0 / sqrt(fan);
@@ -366,13 +366,45 @@ void lenet_code_field(real *in, const uint8_t *img32, lenet_coding coding) {
 /* ======================================================================================
  * The network */
 
+/* The dispatch points of the convolutions and full connections: the fast kernels, or under
+ * -DLENET_REFERENCE (make REFERENCE=1) the naive loops they replace (layers.h), the same sums
+ * in another order, which tests/reference.sh trains against the fast build. */
+#ifdef LENET_REFERENCE
+#define NET_CONV_FORWARD conv_forward_ref
+#define NET_LINEAR_FORWARD linear_forward_ref
+#else
+#define NET_CONV_FORWARD conv_forward
+#define NET_LINEAR_FORWARD linear_forward
+#endif
+
+/* conv_backward (square = 0) or conv_backward2 (square = 1) */
+static void net_conv_backward(real *din, real *dwt, real *db, const real *dout, const real *in,
+                              const real *wt, const unsigned char *table, int cin, int cout,
+                              int h, int w, int square) {
+#ifdef LENET_REFERENCE
+    conv_backward_ref(din, dwt, db, dout, in, wt, table, cin, cout, h, w, square);
+#else
+    (square ? conv_backward2 : conv_backward)(din, dwt, db, dout, in, wt, table, cin, cout, h, w);
+#endif
+}
+
+/* linear_backward (square = 0) or linear_backward2 (square = 1) */
+static void net_linear_backward(real *din, real *dwt, real *db, const real *dout,
+                                const real *in, const real *wt, int nin, int nout, int square) {
+#ifdef LENET_REFERENCE
+    linear_backward_ref(din, dwt, db, dout, in, wt, nin, nout, square);
+#else
+    (square ? linear_backward2 : linear_backward)(din, dwt, db, dout, in, wt, nin, nout);
+#endif
+}
+
 /* in (1,32,32) -> out (10). Fig. 2. */
 void lenet_forward(const lenet_model *m, lenet_acts *a) {
     const lenet_params *w = &m->w;
     const lenet_squash f = m->arch.squash;
     const unsigned char *t3 = &m->table[0][0];
     lenet_layers *A = &a->a, *X = &a->x;
-    conv_forward(A->c1, X->in, w->c1w, w->c1b, NULL, 1, C1_N, LENET_IN, LENET_IN);
+    NET_CONV_FORWARD(A->c1, X->in, w->c1w, w->c1b, NULL, 1, C1_N, LENET_IN, LENET_IN);
     squash_forward(X->c1, A->c1, C1_N * C1_H * C1_H, f);
     if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
         subsamp_forward(A->s2, X->c1, w->s2c, w->s2b, S2_N, C1_H, C1_H);
@@ -380,7 +412,7 @@ void lenet_forward(const lenet_model *m, lenet_acts *a) {
     } else {
         maxpool_forward(X->s2, X->c1, S2_N, C1_H, C1_H);
     }
-    conv_forward(A->c3, X->s2, w->c3w, w->c3b, t3, S2_N, C3_N, S2_H, S2_H);
+    NET_CONV_FORWARD(A->c3, X->s2, w->c3w, w->c3b, t3, S2_N, C3_N, S2_H, S2_H);
     squash_forward(X->c3, A->c3, C3_N * C3_H * C3_H, f);
     if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
         subsamp_forward(A->s4, X->c3, w->s4c, w->s4b, S4_N, C3_H, C3_H);
@@ -388,14 +420,14 @@ void lenet_forward(const lenet_model *m, lenet_acts *a) {
     } else {
         maxpool_forward(X->s4, X->c3, S4_N, C3_H, C3_H);
     }
-    linear_forward(A->c5, X->s4, w->c5w, w->c5b, S4_N * S4_H * S4_H, C5_N);
+    NET_LINEAR_FORWARD(A->c5, X->s4, w->c5w, w->c5b, S4_N * S4_H * S4_H, C5_N);
     squash_forward(X->c5, A->c5, C5_N, f);
-    linear_forward(A->f6, X->c5, w->f6w, w->f6b, C5_N, F6_N);
+    NET_LINEAR_FORWARD(A->f6, X->c5, w->f6w, w->f6b, C5_N, F6_N);
     squash_forward(X->f6, A->f6, F6_N, f);
     if (m->arch.out == LENET_OUT_RBF)
         rbf_forward(X->out, X->f6, m->codes, F6_N, OUT_N);
     else
-        linear_forward(X->out, X->f6, w->ow, w->ob, F6_N, OUT_N);
+        NET_LINEAR_FORWARD(X->out, X->f6, w->ow, w->ob, F6_N, OUT_N);
 }
 
 int lenet_predict(const lenet_model *m, const real *out) {
@@ -420,8 +452,6 @@ static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const 
     memset(DA, 0, sizeof *DA);
     void (*sq_back)(real *, const real *, const real *, int, lenet_squash) =
         square ? squash_backward2 : squash_backward;
-    void (*lin_back)(real *, real *, real *, const real *, const real *, const real *, int,
-                     int) = square ? linear_backward2 : linear_backward;
 
     if (m->arch.out == LENET_OUT_RBF) {
         if (square)
@@ -429,12 +459,14 @@ static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const 
         else
             rbf_backward(DX->f6, dout, X->f6, m->codes, F6_N, OUT_N);
     } else {
-        lin_back(DX->f6, g->ow, g->ob, square ? ddout : dout, X->f6, w->ow, F6_N, OUT_N);
+        net_linear_backward(DX->f6, g->ow, g->ob, square ? ddout : dout, X->f6, w->ow, F6_N,
+                            OUT_N, square);
     }
     sq_back(DA->f6, DX->f6, X->f6, F6_N, f);
-    lin_back(DX->c5, g->f6w, g->f6b, DA->f6, X->c5, w->f6w, C5_N, F6_N);
+    net_linear_backward(DX->c5, g->f6w, g->f6b, DA->f6, X->c5, w->f6w, C5_N, F6_N, square);
     sq_back(DA->c5, DX->c5, X->c5, C5_N, f);
-    lin_back(DX->s4, g->c5w, g->c5b, DA->c5, X->s4, w->c5w, S4_N * S4_H * S4_H, C5_N);
+    net_linear_backward(DX->s4, g->c5w, g->c5b, DA->c5, X->s4, w->c5w, S4_N * S4_H * S4_H,
+                        C5_N, square);
     if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
         sq_back(DA->s4, DX->s4, X->s4, S4_N * S4_H * S4_H, f);
         (square ? subsamp_backward2 : subsamp_backward)(DX->c3, g->s4c, g->s4b, DA->s4, X->c3,
@@ -443,8 +475,8 @@ static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const 
         (square ? maxpool_backward2 : maxpool_backward)(DX->c3, DX->s4, X->c3, S4_N, C3_H, C3_H);
     }
     sq_back(DA->c3, DX->c3, X->c3, C3_N * C3_H * C3_H, f);
-    (square ? conv_backward2 : conv_backward)(DX->s2, g->c3w, g->c3b, DA->c3, X->s2, w->c3w, t3,
-                                              S2_N, C3_N, S2_H, S2_H);
+    net_conv_backward(DX->s2, g->c3w, g->c3b, DA->c3, X->s2, w->c3w, t3, S2_N, C3_N, S2_H, S2_H,
+                      square);
     if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
         sq_back(DA->s2, DX->s2, X->s2, S2_N * S2_H * S2_H, f);
         (square ? subsamp_backward2 : subsamp_backward)(DX->c1, g->s2c, g->s2b, DA->s2, X->c1,
@@ -453,8 +485,8 @@ static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const 
         (square ? maxpool_backward2 : maxpool_backward)(DX->c1, DX->s2, X->c1, S2_N, C1_H, C1_H);
     }
     sq_back(DA->c1, DX->c1, X->c1, C1_N * C1_H * C1_H, f);
-    (square ? conv_backward2 : conv_backward)(NULL, g->c1w, g->c1b, DA->c1, X->in, w->c1w, NULL,
-                                              1, C1_N, LENET_IN, LENET_IN);
+    net_conv_backward(NULL, g->c1w, g->c1b, DA->c1, X->in, w->c1w, NULL, 1, C1_N, LENET_IN,
+                      LENET_IN, square);
 }
 
 void lenet_backward(lenet_model *m, lenet_acts *a, const real *dout) {
@@ -473,18 +505,20 @@ void lenet_info(const lenet_model *m, lenet_layer_info info[LENET_NLAYERS]) {
     const int sub = m->arch.pool == LENET_POOL_SUBSAMPLE;
     const long c1u = C1_N * C1_H * C1_H, s2u = S2_N * S2_H * S2_H, s4u = S4_N * S4_H * S4_H;
     const long c3fan = m->c3_pairs * kk; /* summed over the 16 maps, per position */
-    const long outp = (long)m->size[12] + (long)m->size[13];
-    info[0] = (lenet_layer_info){"C1", C1_N, C1_H, C1_H, (long)(m->size[0] + m->size[1]),
+    long params[LENET_NLAYERS] = {0}; /* each layer's tensors, summed */
+    for (int t = 0; t < LENET_NTENSORS; t++) params[LENET_TENSOR_LAYER[t]] += (long)m->size[t];
+    const long outp = params[6];
+    info[0] = (lenet_layer_info){"C1", C1_N, C1_H, C1_H, params[0],
                                  c1u * (kk + 1), c1u * kk};
     info[1] = (lenet_layer_info){sub ? "S2" : "S2 (max)", S2_N, S2_H, S2_H,
-                                 (long)(m->size[2] + m->size[3]), s2u * (4 + sub), s2u * 4};
-    info[2] = (lenet_layer_info){"C3", C3_N, C3_H, C3_H, (long)(m->size[4] + m->size[5]),
+                                 params[1], s2u * (4 + sub), s2u * 4};
+    info[2] = (lenet_layer_info){"C3", C3_N, C3_H, C3_H, params[2],
                                  C3_H * C3_H * (c3fan + C3_N), C3_H * C3_H * c3fan};
     info[3] = (lenet_layer_info){sub ? "S4" : "S4 (max)", S4_N, S4_H, S4_H,
-                                 (long)(m->size[6] + m->size[7]), s4u * (4 + sub), s4u * 4};
-    info[4] = (lenet_layer_info){"C5", C5_N, 1, 1, (long)(m->size[8] + m->size[9]),
+                                 params[3], s4u * (4 + sub), s4u * 4};
+    info[4] = (lenet_layer_info){"C5", C5_N, 1, 1, params[4],
                                  C5_N * (s4u + 1), C5_N * s4u};
-    info[5] = (lenet_layer_info){"F6", F6_N, 1, 1, (long)(m->size[10] + m->size[11]),
+    info[5] = (lenet_layer_info){"F6", F6_N, 1, 1, params[5],
                                  F6_N * (C5_N + 1), F6_N * C5_N};
     info[6] = (lenet_layer_info){m->arch.out == LENET_OUT_RBF ? "OUTPUT (RBF)" : "OUTPUT (linear)",
                                  OUT_N, 1, 1, outp,

@@ -2,7 +2,7 @@
  * the open: initialise; then per pass: estimate h_kk on a sample (Eq. 23-27), fix
  * eps_k = eta / (mu + h_kk) (Eq. 21), one pattern at a time forward, score (the on-the-fly
  * error of Fig. 5), backward, update (Eq. 18); evaluate; log a row; checkpoint.
- * The other optimiser, mini-batch SGD with momentum (what a user of today picks; issue 4),
+ * The other optimiser, mini-batch SGD with momentum (what a user of today picks),
  * is its own section below: same loop, the update every --batch patterns. */
 #include "afile.h"
 #include "cli.h"

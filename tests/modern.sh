@@ -1,7 +1,7 @@
 #!/bin/sh
-# modern.sh BUILD: issue 4 from the command line: the SGD optimiser (flags, settings line,
-# determinism, exact resume with the velocity in the checkpoint), the stats helper, and the
-# optional check of the forward pass against PyTorch (skipped, with a message, when no python3
+# modern.sh BUILD: the modern variant from the command line: the SGD optimiser (flags,
+# settings line, determinism, exact resume with the velocity in the checkpoint), the stats
+# helper, and the optional check of the forward pass against PyTorch (skipped, with a message, when no python3
 # with torch is found). Tiny IDX sets made here; no MNIST. Ends with "N passed, N failed".
 B=${1:-build}
 L=$B/lenet98

@@ -34,10 +34,12 @@ static void le32(unsigned char *p, uint32_t v) {
  * 1, header 160, the 14 sizes of section 4) and zlib's CRC, so that a new format version
  * cannot silently stop reading the files already written: the file must load, hold these
  * values, and be written back (model_encode) to the same bytes. */
+enum { V1_NTENSORS = 14 }; /* section 4's count, not LENET_NTENSORS: the file's, not ours */
+
 static void test_version1(gsl_rng *r) {
     static const struct {
         const char *tag;
-        uint32_t size[14];
+        uint32_t size[V1_NTENSORS];
     } v1[] = {
         {"lenet5", {150, 6, 6, 6, 1500, 16, 16, 16, 48000, 120, 10080, 84, 0, 0}},
         {"modern", {150, 6, 0, 0, 2400, 16, 0, 0, 48000, 120, 10080, 84, 840, 10}},
@@ -49,7 +51,7 @@ static void test_version1(gsl_rng *r) {
     char err[512];
     for (size_t k = 0; k < sizeof v1 / sizeof v1[0]; k++) {
         uint32_t n = 0;
-        for (int t = 0; t < 14; t++) n += v1[k].size[t];
+        for (int t = 0; t < V1_NTENSORS; t++) n += v1[k].size[t];
         const size_t len = 160 + 4 * (size_t)n + 4;
         unsigned char *b = calloc(len, 1), *again = malloc(len);
         float *vals = malloc(sizeof(float) * n);
@@ -60,8 +62,8 @@ static void test_version1(gsl_rng *r) {
         le32(b + 12, 160);
         memcpy(b + 16, v1[k].tag, strlen(v1[k].tag));
         le32(b + 80, n);
-        le32(b + 84, 14);
-        for (int t = 0; t < 14; t++) le32(b + 88 + 4 * t, v1[k].size[t]);
+        le32(b + 84, V1_NTENSORS);
+        for (int t = 0; t < V1_NTENSORS; t++) le32(b + 88 + 4 * t, v1[k].size[t]);
         const uint64_t seed = 0x0123456789abcdefull + k;
         le32(b + 144, (uint32_t)seed);
         le32(b + 148, (uint32_t)(seed >> 32));

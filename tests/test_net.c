@@ -186,15 +186,15 @@ static void check_init(void) {
     for (int t = 0; t < LENET_NTENSORS; t++) {
         const real *w = lenet_tensor(&m1->w, t);
         for (size_t i = 0; i < m1->size[t]; i++) {
-            const double lim = t == 4 ? 2.4 / 75 : 2.4 / lenet_fan_in(m1, t);
-            if (t % 2 == 1) in_range &= w[i] == 0;
+            const double lim = t == LENET_T_c3w ? 2.4 / 75 : 2.4 / lenet_fan_in(m1, t);
+            if (LENET_TENSOR_BIAS[t]) in_range &= w[i] == 0;
             else in_range &= fabs(w[i]) <= lim;
         }
     }
     CHECK(in_range);
     /* C1 weights fill their range: max |w| close to 2.4/25 */
     double mx = 0;
-    for (size_t i = 0; i < m1->size[0]; i++) mx = fmax(mx, fabs(m1->w.c1w[i]));
+    for (size_t i = 0; i < m1->size[LENET_T_c1w]; i++) mx = fmax(mx, fabs(m1->w.c1w[i]));
     CHECK(mx > 0.9 * 2.4 / 25);
     lenet_free(m1);
     lenet_free(m2);
