@@ -1,5 +1,5 @@
 /* render_digits.c: MNIST test digits made to look like scans and photos, to test `lenet98
- * classify` on real-image troubles (issue 12). For digits A..B of the test set, writes to DIR
+ * classify` on real-image troubles. For digits A..B of the test set, writes to DIR
  * one PGM per kind (dark ink on light paper unless said):
  *   clean     the digit enlarged 4x (bilinear) into a 160x160 page, paper 235, ink 20
  *   small     enlarged 2x into a 200x200 page (a small digit on a large scan)

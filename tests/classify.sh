@@ -1,5 +1,5 @@
 #!/bin/sh
-# classify.sh BUILD: `lenet98 classify` on real-image troubles (issue 12) and the command
+# classify.sh BUILD: `lenet98 classify` on real-image troubles and the command
 # line's messages. Detection on images drawn here (awk): specks ignored (the same normalised
 # digit), low contrast reported with its number, no ink, several marks, clutter warned about.
 # The CLI: --version, one-line unknown-flag errors with a suggestion, the data search, digits.

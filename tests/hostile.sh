@@ -1,5 +1,5 @@
 #!/bin/sh
-# hostile.sh BUILD: what a hostile file, path, pipe or limit must not do (issue 13):
+# hostile.sh BUILD: what a hostile file, path, pipe or limit must not do:
 #   - outputs: a link or a device is written through, never replaced by a regular file;
 #     "-" is stdout; a directory or a FIFO without a reader is refused; no output may
 #     overwrite an input of the same command (by name, symbolic or hard link); temporaries

@@ -118,7 +118,7 @@ void test_normalize(void) {
     free(e);
     free(n);
 
-    /* real-image troubles (issue 12): a dark L-shaped digit (24 wide, 200 tall) on white
+    /* real-image troubles: a dark L-shaped digit (24 wide, 200 tall) on white
      * 300x300 paper; its normalised height is 20 rows clean, and must stay so */
     enum { W = 300 };
     uint8_t *base = norm_t_rect(W, W, 240, 20, 100, 50, 24, 200);
