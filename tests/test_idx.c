@@ -184,7 +184,7 @@ static void idx_t_bad(void) {
         free(lb);
     }
     /* bad dimensions: zero, too large; then allowed counts the file cannot hold, refused from
-     * the header and the file's size before anything is allocated or read  */
+     * the header and the file's size before anything is allocated or read */
     static const uint32_t dims[][3] = {{0, 28, 28}, {3, 0, 28}, {3, 28, 0}, {3, 1025, 28},
                                        {IDX_MAX_N + 1, 28, 28}, {0xffffffffu, 0xffffffffu, 1}};
     idx_t_path(p, sizeof p, "bad-dims");

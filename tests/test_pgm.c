@@ -147,7 +147,7 @@ static void pgm_t_write(void) {
         snprintf(tmp, sizeof tmp, "%s.tmp", p);
         CHECK(access(tmp, F_OK) != 0);
     }
-    /* the temporary name is unique: an existing PATH.tmp is not touched  */
+    /* the temporary name is unique: an existing PATH.tmp is not touched */
     snprintf(p, sizeof p, "%s/u.pgm", check_tmpdir);
     snprintf(tmp, sizeof tmp, "%s.tmp", p);
     FILE *k = fopen(tmp, "wb");
