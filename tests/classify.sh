@@ -80,7 +80,7 @@ for d in "${LENET98_DATA:-}" data "$(dirname "$0")/../data"; do
     [ -n "$d" ] && { [ -f "$d/t10k-images-idx3-ubyte" ] || [ -f "$d/t10k-images-idx3-ubyte.gz" ]; } && { D=$d; break; }
 done
 if [ -z "$D" ] || [ ! -x "$B/render_digits" ]; then
-    echo "# no MNIST (or no $B/render_digits): accuracy on rendered digits skipped"
+    echo "SKIP classify: accuracy on rendered digits (no MNIST, or no $B/render_digits)"
 else
     expect 0 "train a small model" "$L" train --data "$D" --train-size 10000 --passes 3 -o "$T/t.bin"
     mkdir -p "$T/r"

@@ -198,7 +198,7 @@ $L info --arch "pool=max,c3=full" >/dev/null 2>"$T/err" && ok || bad "--arch poo
 # Below some limit the dynamic loader itself fails (exit 127, before main): that is skipped.
 # Not under a sanitizer (its shadow memory needs terabytes of address space) or valgrind.
 if [ -n "${VALGRIND:-}" ] || ! prlimit --as=400000000 "$B/lenet98" info >/dev/null 2>&1; then
-    echo "# skipped: the address-space limit tests (sanitizer or valgrind build)"
+    echo "SKIP hostile: the address-space limit tests (sanitizer or valgrind build)"
 else
     kb=7000
     while [ $kb -le 16000 ]; do
