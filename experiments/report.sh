@@ -69,8 +69,8 @@ tab=$(printf '\t')
 head_has() { # TSV COLUMN: does the header line name it
     awk -F'\t' -v w="$2" '/^#/ || /^$/ { next } { for (i = 1; i <= NF; i++) if ($i == w) f = 1; exit } END { exit !f }' "$1"
 }
-chance_note() { # TEST_ERR -> " (chance level: did not learn)" when >= 80% (experiments/figlib.sh chance)
-    awk -v e="$1" 'BEGIN { if (e + 0 >= 80) printf " (chance level: did not learn)" }'
+chance_note() { # FLAG (a table's flag column, written by experiments/figlib.sh chance) -> note
+    [ "$1" = chance ] && printf ' (chance level: did not learn)' || true
 }
 datrev() { # FILE -> the revision named in its header lines
     awk '/^#/ { for (i = 1; i <= NF; i++) if ($i == "revision") { r = $(i + 1); sub(/[;,]$/, "", r) } } END { print (r == "" ? "-" : r) }' "$1"
@@ -207,11 +207,13 @@ done
 # ---- the modern variant, the ablation, the SDLM trap (not in the paper); columns by name
 T=$FIGDIR/modern.tsv
 if [ -f "$T" ]; then
-    experiments/col.sh "$T" net test_err train_err seconds | while IFS="$tab" read -r net te tr secs; do
+    fl=flag; head_has "$T" flag || fl=net   # older tables have no flag column
+    experiments/col.sh "$T" net test_err train_err seconds "$fl" | while IFS="$tab" read -r net te tr secs flag; do
+        [ "$fl" = flag ] || flag=-
         set1=$(sed -n "s/^# $net: //p" "$T" | head -1)
         seed=$(echo "$set1" | tr ' ' '\n' | sed -n 's/^seed=//p')
         pv="- (not in the paper)"; [ "$net" = lenet5 ] && pv="$(paper fig9 LeNet-5) (Fig. 9)"
-        row "modern.tsv: $net test error (training error) after the last pass (%)" "$pv" "$te ($tr)$(chance_note "$te")" \
+        row "modern.tsv: $net test error (training error) after the last pass (%)" "$pv" "$te ($tr)$(chance_note "$flag")" \
             "lenet98 train $set1" "${seed:--}" "$(datrev "$T")" "$(printf '%.0f' "$secs") s"
     done
 else
@@ -239,11 +241,13 @@ fi
 T=$FIGDIR/trap.tsv
 if [ -f "$T" ]; then
     tc=$(sed -n 's/^# command: .*every run: //; s/ + the flags.*//p' "$T" | head -1)
-    experiments/col.sh "$T" run flags pass test_err otf_train_err | awk -F'\t' '{ last[$1] = $0; if (!($1 in o)) { o[$1] = ++n; k[n] = $1 } }
+    fl=flag; head_has "$T" flag || fl=run   # older tables have no flag column
+    experiments/col.sh "$T" run flags pass test_err otf_train_err "$fl" | awk -F'\t' '{ last[$1] = $0; if (!($1 in o)) { o[$1] = ++n; k[n] = $1 } }
         END { for (i = 1; i <= n; i++) print last[k[i]] }' |
-    while IFS="$tab" read -r run flags pass te otf; do
+    while IFS="$tab" read -r run flags pass te otf flag; do
+        [ "$fl" = flag ] || flag=-
         row "trap.tsv: SDLM reading $run: test error (on-the-fly training error) after pass $pass (%)" "- (App. C reading; not in the paper)" \
-            "$te ($otf)$(chance_note "$te")" "${tc:-lenet98 train} $flags" "1" "$(datrev "$T")" "-"
+            "$te ($otf)$(chance_note "$flag")" "${tc:-lenet98 train} $flags" "1" "$(datrev "$T")" "-"
     done
 else
     notrun "trap.tsv: the SDLM trap" "- (not in the paper)" "experiments/trap.sh"

@@ -204,16 +204,21 @@ static void *eval_noop(void *p) { return p; }
 
 /* How many threads eval_set can really have: libgomp exits ("Thread creation failed") when
  * it cannot map a thread's stack (under a memory limit), so the threads are tried first, and
- * one is used if they cannot all be made (the results do not depend on the count). */
+ * one is used if they cannot all be made (the results do not depend on the count). Tried once
+ * per process (eval_set is called from one thread): libgomp keeps the threads it made for
+ * the first parallel region. */
 static int eval_threads(void) {
     enum { MAXT = 256 };
+    static int known = 0;
+    if (known) return known;
     int nt = omp_get_max_threads();
     if (nt > MAXT) nt = MAXT;
     pthread_t t[MAXT];
     int made = 0;
     while (made < nt - 1 && pthread_create(&t[made], NULL, eval_noop, NULL) == 0) made++;
     for (int i = 0; i < made; i++) pthread_join(t[i], NULL);
-    return made == nt - 1 ? nt : 1;
+    known = made == nt - 1 ? nt : 1;
+    return known;
 }
 
 long eval_set(const lenet_model *m, const mnist_set *s, long n, real *out, int *pred) {
