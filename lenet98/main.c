@@ -71,30 +71,27 @@ int cmd_info(int argc, char **argv) {
     long tp = 0, tc = 0, tm = 0;
     if (tsv) {
         printf("# lenet98 info --arch %s\nlayer\tmaps\th\tw\tparams\tconnections\tmult_adds\n", tag);
-        for (int i = 0; i < LENET_NLAYERS; i++) {
+    } else {
+        printf("architecture %s\n", tag);
+        printf("%-16s %14s %10s %12s %12s\n", "layer", "maps @ size", "params", "connections",
+               "mult-adds");
+    }
+    for (int i = 0; i < LENET_NLAYERS; i++) {
+        if (tsv) {
             printf("%s\t%d\t%d\t%d\t%ld\t%ld\t%ld\n", L[i].name, L[i].maps, L[i].h, L[i].w,
                    L[i].params, L[i].connections, L[i].macs);
-            tp += L[i].params;
-            tc += L[i].connections;
-            tm += L[i].macs;
+        } else {
+            char shape[32];
+            snprintf(shape, sizeof shape, "%d @ %dx%d", L[i].maps, L[i].h, L[i].w);
+            printf("%-16s %14s %10ld %12ld %12ld\n", L[i].name, shape, L[i].params,
+                   L[i].connections, L[i].macs);
         }
-        printf("total\t\t\t\t%ld\t%ld\t%ld\n", tp, tc, tm);
-        lenet_free(m);
-        return 0;
-    }
-    printf("architecture %s\n", tag);
-    printf("%-16s %14s %10s %12s %12s\n", "layer", "maps @ size", "params", "connections",
-           "mult-adds");
-    for (int i = 0; i < LENET_NLAYERS; i++) {
-        char shape[32];
-        snprintf(shape, sizeof shape, "%d @ %dx%d", L[i].maps, L[i].h, L[i].w);
-        printf("%-16s %14s %10ld %12ld %12ld\n", L[i].name, shape, L[i].params,
-               L[i].connections, L[i].macs);
         tp += L[i].params;
         tc += L[i].connections;
         tm += L[i].macs;
     }
-    printf("%-16s %14s %10ld %12ld %12ld\n", "total", "", tp, tc, tm);
+    if (tsv) printf("total\t\t\t\t%ld\t%ld\t%ld\n", tp, tc, tm);
+    else printf("%-16s %14s %10ld %12ld %12ld\n", "total", "", tp, tc, tm);
     lenet_free(m);
     return 0;
 }
