@@ -74,7 +74,7 @@ if ! command -v parallel >/dev/null 2>&1 || ! command -v rsync >/dev/null 2>&1; 
 fi
 if command -v parallel >/dev/null 2>&1 && command -v rsync >/dev/null 2>&1; then
     mkdir -p "$T/remote"
-    printf '#!/bin/sh\n# ssh to this machine: drop the options and host, run in FAKE_REMOTE\nwhile [ $# -gt 0 ]; do case $1 in -o|-l|-p) shift 2 ;; -*) shift ;; *) break ;; esac; done\nshift; [ "${1:-}" = -- ] && shift\ncd "$FAKE_REMOTE" || exit 255\nexec sh -c "$*"\n' > "$T/ssh"
+    printf '#!/bin/sh\n# ssh to this machine: drop the options and host, run in FAKE_REMOTE\nwhile [ $# -gt 0 ]; do case $1 in -o|-l|-p) shift 2 ;; -*) shift ;; *) break ;; esac; done\nshift; [ "${1:-}" = -- ] && shift\ncd "$FAKE_REMOTE" || exit 255\n# a login on a real remote sets SHELL; parallel runs its wrapper through $SHELL\nSHELL=/bin/sh; export SHELL\nexec sh -c "$*"\n' > "$T/ssh"
     chmod +x "$T/ssh"
     echo "1/localhost-as-remote" > "$T/hosts"
     (cd "$T/par" && FAKE_REMOTE=$T/remote parallel --ssh "$T/ssh" --sshloginfile "$T/hosts" \
