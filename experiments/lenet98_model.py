@@ -4,7 +4,7 @@ and (when PyTorch is present) build the matching torch.nn.Module, from nothing b
 documented in lenet98/MODEL-FORMAT.md (no code of lenet98 is used).
 
     import lenet98_model as lm
-    m = lm.read("m.bin")                  # m.arch, m.tag, m.seed, m.params["c1w"] (6,1,5,5)...
+    m = lm.read("m.bin")                  # m.arch, m.tag, m.seed, m.reject_threshold, m.params["c1w"] (6,1,5,5)...
     x = lm.code_input(images28, m.arch)   # uint8 (N,28,28) -> float64 (N,1,32,32)
     y = lm.forward(m, x)                  # (N,10): RBF penalties or linear scores
     net = lm.torch_module(m)              # torch.nn.Module, same outputs
@@ -38,8 +38,9 @@ class ModelError(Exception):
 
 
 class Model:
-    def __init__(self, tag, arch, seed, version, params):
+    def __init__(self, tag, arch, seed, version, params, reject_threshold=0.0):
         self.tag, self.arch, self.seed, self.version, self.params = tag, arch, seed, version, params
+        self.reject_threshold = reject_threshold  # classify's gap threshold; 0.0 = not known
 
 
 def parse_arch(tag):
@@ -96,7 +97,11 @@ def read(path):
         params[name] = flat[off:off + k].reshape(shp[name]).copy() if k else None
         off += k
     seed = struct.unpack_from("<Q", b, 144)[0]
-    return Model(tag, arch, seed, version, params)
+    thr = struct.unpack_from("<d", b, 152)[0]
+    if not np.isfinite(thr) or thr < 0:
+        raise ModelError(f"{path}: the rejection threshold (bytes 152-159) is {thr}, not a "
+                         "finite number >= 0 (a damaged model)")
+    return Model(tag, arch, seed, version, params, thr)
 
 
 def rbf_codes(path=CODES_FILE):

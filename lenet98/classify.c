@@ -65,21 +65,66 @@ long reject_curve(reject_point *pts, const double *gap, const unsigned char *wro
     return np;
 }
 
-int reject_write(const char *path, const lenet_model *m, const real *out, const uint8_t *labels,
-                 long n, const char *header, char *err, size_t errn) {
-    double *gap = malloc(sizeof *gap * (size_t)n);
-    unsigned char *wrong = malloc((size_t)n);
-    reject_point *pts = malloc(sizeof *pts * (size_t)(n + 1));
-    int rc = 0;
-    if (!gap || !wrong || !pts) {
-        snprintf(err, errn, "%s: out of memory", path);
-        rc = -1;
-        goto done;
+/* gap and wrong (n) from outputs (n,10) and labels; 0, or -1 on out of memory */
+static int reject_gaps(const lenet_model *m, const real *out, const uint8_t *labels, long n,
+                       double **gap, unsigned char **wrong) {
+    *gap = malloc(sizeof **gap * (size_t)(n > 0 ? n : 1));
+    *wrong = malloc((size_t)(n > 0 ? n : 1));
+    if (!*gap || !*wrong) {
+        free(*gap);
+        free(*wrong);
+        *gap = NULL;
+        *wrong = NULL;
+        return -1;
     }
     for (long i = 0; i < n; i++) {
         int b;
-        gap[i] = score_gap(m, out + (size_t)i * OUT_N, &b);
-        wrong[i] = b != labels[i];
+        (*gap)[i] = score_gap(m, out + (size_t)i * OUT_N, &b);
+        (*wrong)[i] = b != labels[i];
+    }
+    return 0;
+}
+
+/* the first point of the curve (fewest rejected) where errors / accepted <= the target */
+static long reject_at(const reject_point *pts, long np, long n) {
+    for (long k = 0; k < np; k++)
+        if (REJECT_ONE_IN * pts[k].errors <= n - pts[k].rejected) return k;
+    return -1;
+}
+
+double reject_threshold(const lenet_model *m, const real *out, const uint8_t *labels, long n,
+                        long *rejected) {
+    double *gap;
+    unsigned char *wrong;
+    if (rejected) *rejected = 0;
+    if (n <= 0) return 0;
+    if (reject_gaps(m, out, labels, n, &gap, &wrong) != 0) return -1;
+    reject_point *pts = malloc(sizeof *pts * (size_t)(n + 1));
+    const long np = pts ? reject_curve(pts, gap, wrong, n) : -1;
+    double thr = -1;
+    if (np >= 0) {
+        const long at = reject_at(pts, np, n);
+        /* not reached (every digit left is wrong): reject everything but the largest gap */
+        const reject_point *p = at >= 0 ? &pts[at] : &pts[np - 1];
+        thr = p->threshold; /* none rejected: the smallest gap, which rejects none */
+        if (rejected) *rejected = p->rejected;
+    }
+    free(pts);
+    free(gap);
+    free(wrong);
+    return thr;
+}
+
+int reject_write(const char *path, const lenet_model *m, const real *out, const uint8_t *labels,
+                 long n, const char *header, char *err, size_t errn) {
+    double *gap = NULL;
+    unsigned char *wrong = NULL;
+    reject_point *pts = malloc(sizeof *pts * (size_t)(n + 1));
+    int rc = 0;
+    if (!pts || reject_gaps(m, out, labels, n, &gap, &wrong) != 0) {
+        snprintf(err, errn, "%s: out of memory", path);
+        rc = -1;
+        goto done;
     }
     const long np = reject_curve(pts, gap, wrong, n);
     afile f;
@@ -92,12 +137,11 @@ int reject_write(const char *path, const lenet_model *m, const real *out, const 
     fprintf(f.f, "# reject the digits whose score gap is below threshold; error_pct is the "
                  "error on the accepted ones\n");
     fprintf(f.f, "rejected\trejected_pct\terrors\terror_pct\tthreshold\n");
-    long at = -1;
+    const long at = reject_at(pts, np, n);
     for (long k = 0; k < np; k++) {
         const double ep = 100.0 * pts[k].errors / (double)(n - pts[k].rejected);
         fprintf(f.f, "%ld\t%.2f\t%ld\t%.4f\t%.9g\n", pts[k].rejected,
                 100.0 * pts[k].rejected / (double)n, pts[k].errors, ep, pts[k].threshold);
-        if (at < 0 && 200L * pts[k].errors <= n - pts[k].rejected) at = k;
     }
     if (afile_commit(&f, err, errn) != 0) {
         rc = -1;
@@ -108,8 +152,10 @@ int reject_write(const char *path, const lenet_model *m, const real *out, const 
                "left); threshold gap %.6g\n",
                100.0 * pts[at].rejected / (double)n, pts[at].rejected, n, pts[at].errors,
                pts[at].threshold);
-    else
-        printf("rejection: 0.5%% error is not reached\n");
+    else if (np > 0)
+        printf("rejection: 0.5%% error is not reached; rejecting all but the %ld with the "
+               "largest gap: threshold gap %.6g\n", n - pts[np - 1].rejected,
+               pts[np - 1].threshold);
 done:
     free(gap);
     free(wrong);
@@ -119,8 +165,8 @@ done:
 
 /* ---- classify -------------------------------------------------------------------------- */
 static const char *const CLASSIFY_USAGE =
-    "usage: lenet98 classify --model FILE [--threshold X] [--invert auto|yes|no] [--show]\n"
-    "                        IMAGE.pgm...\n"
+    "usage: lenet98 classify --model FILE [--threshold X] [--data DIR] [--invert auto|yes|no]\n"
+    "                        [--show] IMAGE.pgm...\n"
     "Classifies digit images (PGM, P2 or P5, any size). Each image is normalised the MNIST\n"
     "way: dark ink on light paper is inverted (--invert auto decides from the border: if it\n"
     "is brighter than the whole image, the paper is light); uneven lighting is removed; ink\n"
@@ -131,8 +177,11 @@ static const char *const CLASSIFY_USAGE =
     "mass in the middle, and padded to the network's 32x32 input.\n"
     "Prints a header and one row per image: file, class, the score gap, the ten outputs (RBF\n"
     "penalties y0..y9, smallest wins, or logits z0..z9, largest wins) and ok or reject. An\n"
-    "image is rejected when its gap (best vs second best) is below the threshold; default %g\n"
-    "for RBF and %g for logits (the gap at 0.5%% MNIST test error, see classify.h).\n"
+    "image is rejected when its gap (best vs second best) is below the threshold. Without\n"
+    "--threshold it is the model's own, printed to stderr: the gap at which the accepted\n"
+    "MNIST test digits reach 0.5%% error (Fig. 10), stored in the model file at the end of\n"
+    "training; for a model file that stores none, derived now from the test set (--data DIR,\n"
+    "default as for eval), or failing that %g for RBF and %g for logits (classify.h).\n"
     "  --show    also print the normalised 28x28 digit as ASCII art\n"
     "Exit 1 if any image could not be read, has no ink, too little contrast (the measured\n"
     "contrast is printed) or several separate marks of similar size (\"path: problem\").\n";
@@ -161,19 +210,60 @@ static void classify_show(const uint8_t *img) {
     }
 }
 
+/* The rejection threshold when --threshold is not given, printed with where it comes from:
+ * the one the model file stores (set at the end of training); else derived now from the
+ * MNIST test set (the same rule, reject_threshold); else the fallback for the output type.
+ * 0, or -1 (message printed) on out of memory. */
+static int classify_threshold(const lenet_model *m, const char *path, const char *data,
+                              double *thr) {
+    if (m->reject_threshold > 0) {
+        *thr = m->reject_threshold;
+        fprintf(stderr, "lenet98 classify: rejection threshold %.6g (stored in %s: the score "
+                "gap at 0.5%% MNIST test error)\n", *thr, path);
+        return 0;
+    }
+    char dir[4200], err[1024];
+    mnist_set s;
+    if (cli_find_data("classify", data, dir, sizeof dir) == 0 &&
+        mnist_load(&s, dir, "test", err, sizeof err) == 0) {
+        real *out = malloc(sizeof *out * OUT_N * (size_t)s.n);
+        long rejected = 0;
+        const double t = out && eval_set(m, &s, s.n, out, NULL) >= 0
+                             ? reject_threshold(m, out, s.labels, s.n, &rejected) : -1;
+        const int n = s.n;
+        free(out);
+        mnist_free(&s);
+        if (t < 0) {
+            fprintf(stderr, "lenet98 classify: out of memory\n");
+            return -1;
+        }
+        *thr = t;
+        fprintf(stderr, "lenet98 classify: rejection threshold %.6g (%s stores none; derived "
+                "from the MNIST test set in %s: %.2f%% of it rejected at 0.5%% error)\n",
+                t, path, dir, 100.0 * (double)rejected / n);
+        return 0;
+    }
+    *thr = m->arch.out == LENET_OUT_RBF ? CLASSIFY_THRESHOLD_RBF : CLASSIFY_THRESHOLD_LINEAR;
+    fprintf(stderr, "lenet98 classify: rejection threshold %.6g (%s stores none and no MNIST "
+            "test set to derive one: the fallback for %s outputs)\n", *thr, path,
+            m->arch.out == LENET_OUT_RBF ? "RBF" : "linear");
+    return 0;
+}
+
 int cmd_classify(int argc, char **argv) {
     static const struct option opts[] = {{"model", required_argument, 0, 'm'},
                                          {"threshold", required_argument, 0, 't'},
                                          {"invert", required_argument, 0, 'i'},
                                          {"show", no_argument, 0, 's'},
+                                         {"data", required_argument, 0, 'd'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *model = NULL;
+    const char *model = NULL, *data = NULL;
     double thr = -1;
     int show = 0, c;
     norm_invert inv = NORM_INVERT_AUTO;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:t:i:sh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:t:i:sd:h", opts, NULL)) != -1) {
         switch (c) {
         case 'h':
             printf(CLASSIFY_USAGE, CLASSIFY_THRESHOLD_RBF, CLASSIFY_THRESHOLD_LINEAR);
@@ -194,6 +284,7 @@ int cmd_classify(int argc, char **argv) {
                                        optarg);
             break;
         case 's': show = 1; break;
+        case 'd': data = optarg; break;
         default: return cli_bad_option("classify", opts, argv);
         }
     }
@@ -206,7 +297,10 @@ int cmd_classify(int argc, char **argv) {
         return 1;
     }
     const int rbf = m->arch.out == LENET_OUT_RBF;
-    if (thr < 0) thr = rbf ? CLASSIFY_THRESHOLD_RBF : CLASSIFY_THRESHOLD_LINEAR;
+    if (thr < 0 && classify_threshold(m, model, data, &thr) != 0) {
+        lenet_free(m);
+        return 1;
+    }
     lenet_acts *a = lenet_acts_alloc();
     if (!a) {
         fprintf(stderr, "lenet98 classify: out of memory\n");

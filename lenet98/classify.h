@@ -5,8 +5,9 @@
 #define CLASSIFY_H
 #include "lenet.h"
 
-/* Default --threshold of classify, by output type: the score gap below which a digit is
- * rejected. Measured by `lenet98 eval --reject-curve` as the gap at which the MNIST test error
+/* Fallback --threshold of classify, by output type, for a model file that stores no
+ * threshold of its own (lenet_model.reject_threshold = 0) when no MNIST test set is found
+ * to derive one: the score gap below which a digit is rejected. Measured by `lenet98 eval --reject-curve` as the gap at which the MNIST test error
  * of the accepted digits first reaches 0.5% (Fig. 10's operating point), on the models of
  * `make reproduce` (seed 1, 20 passes, revision 1700c2e): the 1998 network (1.10% test error)
  * rejects 1.57% of the test set there, the modern variant (0.99%) 1.46%. */
@@ -37,6 +38,18 @@ long reject_curve(reject_point *pts, const double *gap, const unsigned char *wro
  * the comment line `header`, then columns rejected rejected_pct errors error_pct threshold),
  * and prints to stdout the % rejected to reach 0.5% error and its threshold. 0, or -1 with
  * "path: problem" in err. */
+/* Fig. 10's operating point: the rejection threshold is chosen for at most one error in
+ * REJECT_ONE_IN accepted digits (0.5%), compared in integers. */
+#define REJECT_ONE_IN 200L
+
+/* The rejection threshold of a model: the smallest score gap threshold at which at most
+ * one in REJECT_ONE_IN of the accepted digits is wrong, from its outputs out (n,10) on
+ * labelled held-out digits (n). *rejected (if not NULL) gets how many it rejects. Returns
+ * the threshold (>= 0; the smallest gap, which rejects none, when nothing need be rejected;
+ * 0 when n = 0), or -1 on out of memory. */
+double reject_threshold(const lenet_model *m, const real *out, const uint8_t *labels, long n,
+                        long *rejected);
+
 int reject_write(const char *path, const lenet_model *m, const real *out, const uint8_t *labels,
                  long n, const char *header, char *err, size_t errn);
 

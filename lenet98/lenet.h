@@ -152,6 +152,10 @@ typedef struct {
     unsigned char table[C3_N][S2_N]; /* C3 connections */
     int c3_pairs;                    /* number of connected (C3, S2) map pairs */
     real codes[OUT_N * F6_N];        /* fixed RBF centres (RBF output only) */
+    /* classify's default rejection threshold for this model: the score gap at which the
+     * accepted MNIST test digits reach 0.5% error (Fig. 10), set at the end of training
+     * (classify.h, reject_threshold); 0 = not known. Model file bytes 152-159. */
+    double reject_threshold;
 } lenet_model;
 
 /* Allocates a model of architecture a, parameters zero. NULL on out of memory. */

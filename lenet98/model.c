@@ -45,6 +45,10 @@ void model_encode(unsigned char *buf, const lenet_model *m, uint64_t seed) {
     for (int t = 0; t < LENET_NTENSORS; t++) put32(buf + 88 + 4 * t, (uint32_t)m->size[t]);
     put32(buf + 144, (uint32_t)seed);
     put32(buf + 148, (uint32_t)(seed >> 32));
+    uint64_t thr;
+    memcpy(&thr, &m->reject_threshold, 8);
+    put32(buf + 152, (uint32_t)thr);
+    put32(buf + 156, (uint32_t)(thr >> 32));
     unsigned char *p = buf + MODEL_HEADER;
     for (size_t i = 0; i < m->n; i++, p += 4) {
         const float v = (float)m->w.c1w[i];
@@ -96,6 +100,14 @@ lenet_model *model_decode(const unsigned char *buf, size_t len, const char *name
     const size_t body = MODEL_HEADER + 4 * m->n;
     if (model_crc32(buf, body) != get32(buf + body)) {
         snprintf(err, errn, "%s: checksum mismatch (corrupt file)", name);
+        lenet_free(m);
+        return NULL;
+    }
+    const uint64_t thr = (uint64_t)get32(buf + 152) | (uint64_t)get32(buf + 156) << 32;
+    memcpy(&m->reject_threshold, &thr, 8);
+    if (!isfinite(m->reject_threshold) || m->reject_threshold < 0) {
+        snprintf(err, errn, "%s: the rejection threshold (bytes 152-159) is %g, not a finite "
+                 "number >= 0 (a damaged model)", name, m->reject_threshold);
         lenet_free(m);
         return NULL;
     }

@@ -14,7 +14,7 @@
  *   88      56    u32[14] elements of each tensor, in the order
  *                 c1w c1b s2c s2b c3w c3b s4c s4b c5w c5b f6w f6b ow ob (0 = absent)
  *   144     8     u64 seed the model was initialised from (information only)
- *   152     8     zero
+ *   152     8     f64 rejection threshold (lenet_model.reject_threshold; 0 = not known)
  *   160     4n    the parameters, IEEE-754 float32 little-endian, tensor after tensor
  *   160+4n  4     u32 CRC-32 (zlib / IEEE 802.3) of bytes 0 .. 160+4n-1
  *

@@ -74,6 +74,25 @@ expect 0 "digits" "$L" digits --data "$T/d" --index 3..5 -o "$T/dg"
 expect 1 "digits past the end" "$L" digits --data "$T/d" --index 19..20 -o "$T/dg"
 expect 2 "digits without -o" "$L" digits --data "$T/d"
 
+# the rejection threshold belongs to the model: train stores the one eval's rejection curve
+# finds (0.5% error on the accepted test digits); a model without one gets it derived from
+# the test set, or, with no test set, the fallback, and classify says which
+expect 0 "train a tiny model" "$L" train --data "$T/d" --train-size 20 --passes 1 --hessian-samples 10 -o "$T/tt.bin"
+expect 0 "its rejection curve" "$L" eval --data "$T/d" --model "$T/tt.bin" --reject-curve "$T/rc.tsv"
+thr=$(sed -n 's/^rejection: .*threshold gap \([0-9.e+-]*\)$/\1/p' "$T/out")
+expect 0 "classify with the stored threshold" "$L" classify --model "$T/tt.bin" "$T/base.pgm"
+[ -n "$thr" ] && grep -q "^lenet98 classify: rejection threshold $thr (stored in $T/tt.bin" "$T/err" && ok || bad "train stores eval's threshold $thr ($(cat "$T/err"))"
+expect 0 "classify with a model that stores none" "$L" classify --model "$T/m.bin" --data "$T/d" "$T/base.pgm"
+grep -q "^lenet98 classify: rejection threshold [0-9.]* ($T/m.bin stores none; derived from the MNIST test set in $T/d: " "$T/err" && ok || bad "no stored threshold: derived from the test set ($(cat "$T/err"))"
+"$L" eval --data "$T/d" --model "$T/m.bin" --reject-curve "$T/rc0.tsv" > "$T/out" 2>&1
+thr0=$(sed -n 's/^rejection: .*threshold gap \([0-9.e+-]*\)$/\1/p' "$T/out")
+[ -n "$thr0" ] && grep -q "threshold $thr0 " "$T/err" && ok || bad "the derived threshold is eval's ($thr0; $(cat "$T/err"))"
+LENET98_DATA="$T/elsewhere" "$L" classify --model "$T/m.bin" "$T/base.pgm" > "$T/out" 2> "$T/err" && ok || bad "classify without any test set"
+grep -q "^lenet98 classify: rejection threshold 29.3 ($T/m.bin stores none and no MNIST test set" "$T/err" && ok || bad "no test set: the fallback, said ($(cat "$T/err"))"
+expect 0 "--threshold overrides" "$L" classify --model "$T/tt.bin" --threshold 1e9 "$T/base.pgm"
+grep -q 'rejection threshold' "$T/err" && bad "--threshold given: nothing to say" || ok
+[ "$(cut -f 14 "$T/out" | tail -1)" = reject ] && ok || bad "--threshold 1e9 rejects"
+
 # accuracy on rendered digits, when MNIST is here
 D=
 for d in "${LENET98_DATA:-}" data "$(dirname "$0")/../data"; do
@@ -90,6 +109,14 @@ else
     nref=$(grep -vc ': warning: ' "$T/c.err")
     [ "$nref" -le 27 ] && ok || bad "$nref of 2700 rendered digits refused ($(grep -v ': warning: ' "$T/c.err" | head -3))"
     echo "# $nref of 2700 rendered digits refused (counted wrong)"
+    grep -q "rejection threshold [0-9.]* (stored in $T/t.bin" "$T/c.err" && ok || bad "the trained model's threshold is used ($(grep threshold "$T/c.err"))"
+    echo "# $(sed -n 's/^lenet98 classify: //p' "$T/c.err" | grep '^rejection threshold')"
+    "$L" eval --data "$D" --model "$T/t.bin" --reject-curve "$T/rc.tsv" > "$T/out" 2>&1
+    echo "# on the MNIST test set: $(sed -n 's/^rejection: //p' "$T/out")"
+    echo "# rejected at that threshold, per kind (kind, % rejected):"
+    awk -F'\t' 'NR == FNR { if (FNR > 1) { kind[$1] = $2; n[$2]++ }; next }
+        FNR > 1 && $14 == "reject" { r[kind[$1]]++ }
+        END { for (k in n) printf "#   %s\t%.1f\n", k, 100 * r[k] / n[k] }' "$T/r/labels.tsv" "$T/c.tsv" | sort
     awk -F'\t' 'NR == FNR { if (FNR > 1) { lab[$1] = $3; kind[$1] = $2; n[$2]++ }; next }
         FNR > 1 && $2 == lab[$1] { c[kind[$1]]++ }
         END { for (k in n) printf "%s\t%d\t%.1f\n", k, n[k], 100 * c[k] / n[k] }' \

@@ -6,6 +6,7 @@
 #include "model.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -82,6 +83,8 @@ static void test_version1(gsl_rng *r) {
             char tag[64];
             CHECK(lenet_arch_tag(&m->arch, tag, sizeof tag) == 0 && strcmp(tag, v1[k].tag) == 0);
             CHECK(got == seed && m->n == n);
+            /* bytes 152-159 zero, as every file written before the threshold field: none */
+            CHECK(m->reject_threshold == 0);
             int same = 1;
             for (uint32_t i = 0; i < n; i++) same &= (float)m->w.c1w[i] == vals[i];
             CHECK(same);
@@ -106,6 +109,7 @@ void test_model(void) {
         lenet_model *m = lenet_alloc(archs[ai]);
         lenet_init(m, ai ? LENET_INIT_TORCH : LENET_INIT_PAPER, r);
         snprintf(path, sizeof path, "%s/m%d.bin", check_tmpdir, ai);
+        m->reject_threshold = ai ? 4.6875 : 27.8125;
         CHECK(model_save(m, 1234567890123ull, path, err, sizeof err) == 0);
         uint64_t seed = 0;
         lenet_model *m2 = model_load(path, &seed, err, sizeof err);
@@ -113,6 +117,7 @@ void test_model(void) {
         if (!m2) continue;
         CHECK(seed == 1234567890123ull);
         CHECK(lenet_arch_equal(&m->arch, &m2->arch));
+        CHECK(m2->reject_threshold == m->reject_threshold);
         CHECK(m2->n == m->n);
         /* bit-exact: the file written from the loaded model has the same bytes */
         snprintf(path2, sizeof path2, "%s/m%d-again.bin", check_tmpdir, ai);
@@ -159,6 +164,18 @@ void test_model(void) {
                 CHECK(write_bytes(path2, b1, n1) == 0);
                 CHECK(rejects(path2, k ? "parameter 59999 of 60000 is infinite"
                                        : "parameter 59999 of 60000 is NaN"));
+            }
+            /* a valid checksum over a negative, then a NaN rejection threshold */
+            memcpy(b1 + MODEL_HEADER + 4 * 59999, b2 + MODEL_HEADER + 4 * 59999, 4);
+            const double bad_thr[2] = {-1.5, NAN};
+            for (int k = 0; k < 2; k++) {
+                uint64_t u;
+                memcpy(&u, &bad_thr[k], 8);
+                for (int i = 0; i < 8; i++) b1[152 + i] = (unsigned char)(u >> (8 * i));
+                const uint32_t crc = model_crc32(b1, n1 - 4);
+                for (int i = 0; i < 4; i++) b1[n1 - 4 + i] = (unsigned char)(crc >> (8 * i));
+                CHECK(write_bytes(path2, b1, n1) == 0);
+                CHECK(rejects(path2, "rejection threshold (bytes 152-159)"));
             }
             CHECK(rejects("/nonexistent/model.bin", "cannot open"));
         }
