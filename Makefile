@@ -231,6 +231,7 @@ EXP_ENV      = QUICK='$(QUICK)' FIGDIR='$(FIGDIR)' JOBS_DIR='$(JOBS_DIR)' B='$(B
 RUN          = $(EXP_ENV) experiments/jobs.sh path
 MODEL98      = $$($(RUN) fig5 fig5/map/s1).bin
 MODELMOD     = $$($(RUN) modern modern/modern/s1).bin
+MODELDIST    = $$($(RUN) fig6 fig6/dist$(DIST_SIZE)/s1).bin
 .PHONY: reproduce jobs train-all report inspect-figures $(TRAINED) fig7 $(INSPECT_FIGS:%=fig-%)
 
 reproduce: deps data
@@ -257,25 +258,27 @@ fig7: $(B)/fig7
 	$(B)/fig7 --data data -o $(FIGDIR)/fig7.dat
 	@$(EXP_ENV) sh -c '. experiments/figlib.sh; plot fig7'
 
-# Inspecting the network: the final models of fig5 and modern (trained if missing);
+# Inspecting the network: the final models of fig5, modern and fig6's distortion run (trained
+# if missing);
 # MAPS_INDEX picks the test digit of maps.png
 inspect-figures: $(INSPECT_FIGS:%=fig-%)
 fig-prototypes fig-fig8 fig-maps fig-rejection fig-fig9: | models
 .PHONY: models
 models: $(B)/lenet98
-	+@$(EXP_ENV) experiments/jobs.sh run fig5 modern
+	+@$(EXP_ENV) experiments/jobs.sh run fig5 modern fig6
 fig-prototypes: $(B)/inspect
 	@$(EXP_ENV) experiments/prototypes.sh $(MODEL98)
 fig-fig4: $(B)/inspect
 	@$(EXP_ENV) experiments/fig4.sh
 fig-fig8: $(B)/inspect
-	@$(EXP_ENV) experiments/fig8.sh $(MODEL98)
+	@$(EXP_ENV) experiments/fig8.sh $(MODELDIST) fig8 "the distortion-trained network"
+	@$(EXP_ENV) experiments/fig8.sh $(MODEL98) fig8u "the undistorted network (Fig. 5)"
 fig-maps: $(B)/inspect
 	@$(EXP_ENV) experiments/maps.sh $(MODEL98) $(MAPS_INDEX)
 fig-rejection: $(B)/lenet98
 	@$(EXP_ENV) experiments/rejection.sh $(MODEL98) $(MODELMOD)
 fig-fig9: $(B)/lenet98
-	@$(EXP_ENV) experiments/compare.sh $(MODEL98) $(MODELMOD)
+	@$(EXP_ENV) experiments/compare.sh $(MODEL98) $(MODELMOD) $(MODELDIST)
 report:
 	@FIG5_LOG=$$($(RUN) fig5 fig5/map/s1).log.tsv \
 	DIST_LOG=$$($(RUN) fig6 fig6/dist$(DIST_SIZE)/s1).log.tsv \

@@ -1,11 +1,16 @@
 #!/bin/sh
-# fig8.sh MODEL: every test digit MODEL gets wrong, labelled true->predicted, count in the title
-# (the paper's Figure 8 shows 82) -> FIGDIR/fig8.{dat,png}.
+# fig8.sh MODEL [NAME WHAT]: every test digit MODEL gets wrong, labelled true->predicted, count
+# and WHAT (the network, e.g. "the distortion-trained network") in the title (the paper's
+# Figure 8 shows the 82 of its distortion-trained LeNet-5) -> FIGDIR/NAME.{dat,png}, NAME
+# fig8 (default) or fig8u, both drawn by figures/fig8.gp.
 set -e
 . "$(dirname "$0")/figlib.sh"
-M=${1:?usage: fig8.sh MODEL}
+M=${1:?usage: fig8.sh MODEL [NAME WHAT]}
+N=${2:-fig8}
+WHAT=${3:-}
 need "$M"
 t0=$(date +%s)
-"$B/inspect" fig8 "$M" "$DATA" "$FIGDIR"/fig8.dat
-stamp "$FIGDIR"/fig8.dat $(( $(date +%s) - t0 ))
-render fig8
+"$B/inspect" fig8 "$M" "$DATA" "$FIGDIR/$N.dat"
+[ -n "$WHAT" ] && { { echo "# network: $WHAT"; cat "$FIGDIR/$N.dat"; } > "$FIGDIR/$N.dat.tmp" && mv "$FIGDIR/$N.dat.tmp" "$FIGDIR/$N.dat"; }
+stamp "$FIGDIR/$N.dat" $(( $(date +%s) - t0 ))
+plot_as "$N" fig8

@@ -24,6 +24,15 @@ plot() {
     echo "$FIGDIR/$1.png"
 }
 render() { plot "$@"; }
+# plot_as NAME GP: FIGDIR/NAME.png from figures/GP.gp run with name = "NAME" set first (one
+# script drawing several figures of the same kind)
+plot_as() {
+    pre="name = '$1'"
+    [ "$QUICK" = 1 ] && pre="$pre; set label 9999 'QUICK preview' at screen 0.01,0.975 left front textcolor rgb 'red' font ',9'"
+    ( cd "$FIGDIR" && gnuplot -e "$pre" "$ROOT/figures/$2.gp" 2>&1 | grep -v 'missing or undefined values' >&2 ) || true
+    [ -s "$FIGDIR/$1.png" ] || { echo "$0: $FIGDIR/$1.png was not drawn" >&2; exit 1; }
+    echo "$FIGDIR/$1.png"
+}
 need() { [ -f "$1" ] || { echo "$0: $1: no such file" >&2; exit 1; }; }
 # prepend a header line to a written .dat: wall time of the driver, machine
 stamp() { # FILE SECONDS

@@ -169,6 +169,20 @@ else
     notrun "Distortions: test error (%)" "$(paper fig6 text_test_dist 60) (printed)" "$DIST_LOG missing"
 fi
 
+# ---- Figure 8: the misclassified test digits (fig8.dat: the distortion-trained network, as
+# in the paper; fig8u.dat: the undistorted one)
+for f in fig8 fig8u; do
+    if [ -f "$FIGDIR/$f.dat" ]; then
+        IFS='|' read -r cmd frev wall <<X
+$(datmeta "$FIGDIR/$f.dat")
+X
+        what=$(sed -n 's/^# network: //p' "$FIGDIR/$f.dat")
+        v=$(sed -n 's/^# errors \([0-9]*\) of .*/\1/p' "$FIGDIR/$f.dat")
+        pv="- (the paper's 82 are its distortion-trained network's)"; [ "$f" = fig8 ] && pv=82
+        row "Fig. 8: misclassified test digits, ${what:-the network}" "$pv" "${v:-?}" "$cmd" "model's" "$frev" "$(modelwall "$(datmodel "$cmd" 1)" "$wall")"
+    fi
+done
+
 # ---- Figures 9-12
 if [ -f "$FIGDIR"/fig9.dat ]; then
     IFS='|' read -r cmd frev wall <<X
@@ -177,6 +191,8 @@ X
     row "Fig. 9: LeNet-5 test error (%)" "$(paper fig9 LeNet-5)" "$(datval "$FIGDIR"/fig9.dat 'LeNet-5 1998 (this reproduction)')" "$cmd" "model's" "$frev" "$(modelwall "$(datmodel "$cmd" 1)" "$wall")"
     v=$(datval "$FIGDIR"/fig9.dat 'modern variant (this reproduction)')
     row "Fig. 9: modern variant test error (%)" "- (not in the paper)" "${v:-not run}" "$cmd" "model's" "$frev" "$(modelwall "$(datmodel "$cmd" 2)" "$wall")"
+    v=$(datval "$FIGDIR"/fig9.dat '[dist] LeNet-5 1998 (this reproduction)')
+    row "Fig. 9: [dist] LeNet-5 test error (%)" "$(paper fig9 '[dist] LeNet-5')" "${v:-not run}" "$cmd" "model's" "$frev" "$(modelwall "$(datmodel "$cmd" 3)" "$wall")"
 else
     notrun "Fig. 9: LeNet-5 test error (%)" "$(paper fig9 LeNet-5)" "experiments/compare.sh"
 fi
@@ -272,8 +288,9 @@ for p in "$FIGDIR"/*.png; do
     echo "### $n"
     echo
     # the caption: the .gp's leading comment, joined, without its "NAME.gp:" and "Data: ..." parts
-    [ -f "figures/$n.gp" ] && awk '/^#/ { sub(/^# ?/, ""); t = t (t == "" ? "" : " ") $0; next } { exit }
-        END { sub(/^[a-z0-9]+\.gp: */, "", t); sub(/ *Data: .*$/, "", t); print t }' "figures/$n.gp" && echo
+    g=$n; [ -f "figures/$g.gp" ] || g=${n%u}   # fig8u is drawn by fig8.gp
+    [ -f "figures/$g.gp" ] && awk '/^#/ { sub(/^# ?/, ""); t = t (t == "" ? "" : " ") $0; next } { exit }
+        END { sub(/^[a-z0-9]+\.gp: */, "", t); sub(/ *Data: .*$/, "", t); print t }' "figures/$g.gp" && echo
     echo "![$n]($n.png)"
     echo
 done
