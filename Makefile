@@ -1,7 +1,8 @@
 # lenet98: LeNet-5 (LeCun et al. 1998) in C. `make help` lists the targets.
 # Knobs: BLAS=gslcblas|openblas (the CBLAS behind GSL), NATIVE=1 (-march=native),
 #        QUICK=1 (make reproduce: a small version of every experiment, in build/quick/),
-#        SEEDS=N (ablation), FIGDIR=DIR (where the experiments write),
+#        HSEEDS=N (seeds of each headline number, default 5), SEEDS=N (ablation),
+#        FIGDIR=DIR (where the experiments write),
 #        REFERENCE=1 (-DLENET_REFERENCE: the network on the naive reference kernels of
 #        layers.c, built into build/ref unless B= says otherwise; tests/reference.sh).
 CC       = gcc
@@ -60,8 +61,10 @@ help:
 	@echo "make valgrind   the tests under valgrind (no errors, no definite leaks)"
 	@echo "make fuzz       each file reader under libFuzzer for FUZZ_SECONDS (default 60) s"
 	@echo "make bench      training and inference speed, one core"
-	@echo "make reproduce  train the job list and regenerate figures/ (QUICK=1: a small"
-	@echo "                preview in build/quick/, figures/ untouched; make -j2: 2 runs at once)"
+	@echo "make reproduce  train the paper's job list (HSEEDS=5 seeds a headline number) and"
+	@echo "                regenerate its figures/ (QUICK=1: a small preview of it and of the"
+	@echo "                studies in build/quick/, figures/ untouched; make -j2: 2 runs at once)"
+	@echo "make studies    the studies beside the paper: the ablation (SEEDS=3 seeds a step)"
 	@echo "make fig5 fig6 trap modern ablation   one trained experiment (its runs, then its figure)"
 	@echo "make fig7 inspect-figures report      Figure 7; the figures of the trained models; REPORT.md"
 	@echo "make jobs       the job list alone (build/jobs/reproduce.jobs), for GNU parallel or Slurm"
@@ -69,7 +72,7 @@ help:
 	@echo "make figures    redraw figures/ from the committed .dat files"
 	@echo "make modern     1998 net and modern variant side by side (figures/modern.*)"
 	@echo "make ablation   from 1998 to modern one change at a time (figures/ablation.*)"
-	@echo "make fig5       Figure 5: training and test error by pass (20 passes, seed 1)"
+	@echo "make fig5       Figure 5: training and test error by pass (20 passes, HSEEDS seeds)"
 	@echo "make trap       the SDLM trap: Appendix C as written, each reading, 2 passes"
 	@echo "make fig6       Figure 6: test error against training set size"
 	@echo "make fig7       Figure 7: distorted copies of training digits"
@@ -208,6 +211,7 @@ bench: deps $(B)/bench
 # experiment: 2 passes over a few thousand patterns), which never touches figures/.
 QUICK       ?= 0
 SEEDS       ?=
+HSEEDS      ?=
 SINGLE      ?= 0
 TRAIN_FLAGS ?=
 SDLM_FLAGS  ?=
@@ -222,24 +226,41 @@ FIGDIR      ?= figures
 JOBS_DIR     = build/jobs
 DIST_SIZE    = 60000
 endif
-TRAINED      = fig5 trap fig6 modern ablation
+# the paper's experiments (make reproduce) and the studies beside it (make studies; a QUICK
+# reproduce previews both)
+PAPER        = fig5 trap fig6 modern
+STUDIES      = ablation
+ifeq ($(QUICK),1)
+REPRODUCE    = $(PAPER) $(STUDIES)
+else
+REPRODUCE    = $(PAPER)
+endif
+TRAINED      = $(PAPER) $(STUDIES)
 INSPECT_FIGS = prototypes fig4 fig8 maps rejection fig9
 EXP_ENV      = QUICK='$(QUICK)' FIGDIR='$(FIGDIR)' JOBS_DIR='$(JOBS_DIR)' B='$(B)' \
-               LENET98='$(B)/lenet98' STATS='$(B)/stats' SEEDS='$(SEEDS)' SINGLE='$(SINGLE)' \
+               LENET98='$(B)/lenet98' STATS='$(B)/stats' SEEDS='$(SEEDS)' HSEEDS='$(HSEEDS)' SINGLE='$(SINGLE)' \
                TRAIN_FLAGS='$(TRAIN_FLAGS)' SDLM_FLAGS='$(SDLM_FLAGS)' FIG5_FLAGS='$(FIG5_FLAGS)'
 # the trained models the inspecting figures read: Figure 5's run and the modern variant's
 RUN          = $(EXP_ENV) experiments/jobs.sh path
 MODEL98      = $$($(RUN) fig5 fig5/map/s1).bin
 MODELMOD     = $$($(RUN) modern modern/modern/s1).bin
 MODELDIST    = $$($(RUN) fig6 fig6/dist$(DIST_SIZE)/s1).bin
-.PHONY: reproduce jobs train-all report inspect-figures $(TRAINED) fig7 $(INSPECT_FIGS:%=fig-%)
+.PHONY: reproduce studies jobs train-all report inspect-figures $(TRAINED) fig7 $(INSPECT_FIGS:%=fig-%)
 
 reproduce: deps data
 	$(MAKE) all
 	@mkdir -p $(FIGDIR)
-	+@$(EXP_ENV) experiments/jobs.sh run $(TRAINED)
-	@for e in $(TRAINED); do $(EXP_ENV) experiments/$$e.sh collect || exit 1; done
+	+@$(EXP_ENV) experiments/jobs.sh run $(REPRODUCE)
+	@for e in $(REPRODUCE); do $(EXP_ENV) experiments/$$e.sh collect || exit 1; done
 	$(MAKE) fig7 inspect-figures
+	$(MAKE) report
+
+# the studies: their runs, their figures, and the report again (it has their rows)
+studies: deps data
+	$(MAKE) all
+	@mkdir -p $(FIGDIR)
+	+@$(EXP_ENV) experiments/jobs.sh run $(STUDIES)
+	@for e in $(STUDIES); do $(EXP_ENV) experiments/$$e.sh collect || exit 1; done
 	$(MAKE) report
 
 # the whole job list, to run elsewhere (GNU parallel, Slurm: README)

@@ -46,6 +46,27 @@ quick_note() { [ "$QUICK" = 1 ] && echo " QUICK=1" || true; }
 # run EXP NAME: the files of run NAME of experiment EXP (experiments/jobs.sh path): echo the
 # base, so $(run fig5 fig5/map/s1).log.tsv is its log, .bin its model
 run() { experiments/jobs.sh path "$1" "$2"; }
+# HSEEDS: the seeds of each headline number (Figures 5 and 6, the distortion run): seeds 1..HSEEDS,
+# default 5 (QUICK=1: 2)
+if [ "$QUICK" = 1 ]; then HSEEDS=${HSEEDS:-2}; else HSEEDS=${HSEEDS:-5}; fi
+case $HSEEDS in ''|*[!0-9]*|0) echo "$0: HSEEDS='$HSEEDS' is not a positive integer" >&2; exit 2 ;; esac
+seeds() { sd_i=1; while [ "$sd_i" -le "$HSEEDS" ]; do echo "$sd_i"; sd_i=$((sd_i + 1)); done; }
+# meansd: "n<TAB>mean<TAB>sd" (GSL, experiments/stats.c) of the numbers on stdin; "0 NaN NaN"
+# when there is none (a NaN, as --eval last writes for passes not evaluated, counts as none)
+meansd() {
+    ms_v=$(grep -v -i '^-\{0,1\}nan$' | grep . || true)
+    if [ -z "$ms_v" ]; then printf '0\tNaN\tNaN\n'; else echo "$ms_v" | "${STATS:-$B/stats}"; fi
+}
+# seedrow QUANTITY PAPER VALUES...: one row of a seeds table (quantity, paper, seeds, by_seed,
+# mean, sd, sigmas = (paper - mean) / sd, "-" where it cannot be computed)
+seedrow() { # (its variables start with sr_: sh has no locals, and callers loop over n, s, ...)
+    sr_q=$1 sr_p=$2; shift 2
+    sr_st=$(echo "$@" | tr ' ' '\n' | meansd)
+    sr_n=$(echo "$sr_st" | cut -f1) sr_m=$(echo "$sr_st" | cut -f2) sr_sd=$(echo "$sr_st" | cut -f3)
+    sr_sig=$(awk -v p="$sr_p" -v m="$sr_m" -v s="$sr_sd" 'BEGIN { if (p == "-" || p == "" || s + 0 <= 0 || m == "NaN") print "-"; else printf "%+.1f\n", (p - m) / s }')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$sr_q" "${sr_p:--}" "$sr_n" "$(echo "$@" | tr ' ' ',')" "$sr_m" "$sr_sd" "$sr_sig"
+}
+SEEDS_HEADER="quantity	paper	seeds	by_seed	mean	sd	sigmas"
 # chance NAME TEST_ERR: "chance" (and a warning line) if a run ended at chance level (test
 # error >= 80%: 88.65% is one constant class), else "-"; the tables carry it in a column
 chance() {

@@ -280,6 +280,29 @@ echo "counted. The paper does not give its counting rule. Its 401 thousand"
 echo "is close to the 340,908 connections (biases included) plus the 60,000 parameters (400,908),"
 echo "which may be a coincidence; the modern variant (full C3) counts 422,824."
 echo
+echo "## Over the seeds"
+echo
+echo "Each headline number for seeds 1..N (experiments/fig5.sh, fig6.sh; \`make reproduce HSEEDS=N\`,"
+echo "default 5): every seed's value, the mean and the sample standard deviation (GSL), and how many"
+echo "standard deviations the paper's number lies from our mean ((paper - mean) / sd; \"-\" where the"
+echo "paper gives none). The table above gives seed 1's values with their commands."
+echo
+seedtab=""
+for t in "$FIGDIR/fig5-seeds.tsv" "$FIGDIR/fig6-seeds.tsv"; do [ -f "$t" ] && seedtab="$seedtab $t"; done
+if [ -n "$seedtab" ]; then
+    echo "| quantity | paper | seeds | by seed | mean | sd | paper - mean (sd) |"
+    echo "|---|---|---|---|---|---|---|"
+    # shellcheck disable=SC2086 # a list of files
+    for t in $seedtab; do
+        experiments/col.sh "$t" quantity paper seeds by_seed mean sd sigmas |
+            awk -F'\t' '{ gsub(/,/, ", ", $4); printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }'
+    done
+    for t in $seedtab; do echo; sed -n 's/^# command: /Command: /p' "$t" | sed 's/$/./'; done
+else
+    echo "not run: \`$FIGDIR/fig5-seeds.tsv\` and \`fig6-seeds.tsv\` are missing (experiments/fig5.sh, fig6.sh collect)"
+fi
+echo
+
 echo "## Figures"
 echo
 for p in "$FIGDIR"/*.png; do

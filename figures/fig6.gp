@@ -1,5 +1,6 @@
 # fig6.gp: Figure 6 (Sec. III-C): training and test error after the last pass against the
-# training-set size, this reproduction (filled points, solid lines) beside the paper's digitised
+# training-set size, this reproduction (filled points, solid lines: the mean over its seeds,
+# error bars +-1 sd) beside the paper's digitised
 # curves (hollow points, dashed lines), with the 60,000 + 540,000 distorted run of each: ours
 # drawn just right of 60 (its training error further right), the paper's just left, so none
 # hides another. The x axis is logarithmic over the paper's sizes, 10 to 70 thousand; a
@@ -22,12 +23,15 @@ else { set xtics ("10" 10, "15" 15, "20" 20, "30" 30, "40" 40, "60" 60) nomirror
 set grid xtics ytics lc rgb "#dddddd"
 set key inside right top box opaque font ",9" spacing 1.1
 blue = "#1f77b4"; red = "#d62728"; green = "#2ca02c"
-plot 'fig6.dat' index 0 using 1:3 with linespoints dt 1 lc rgb blue pt 7 ps 1.3 lw 1.5 title "test (ours)", \
-     ''         index 0 using 1:2 with linespoints dt 1 lc rgb red pt 5 ps 1.2 lw 1.5 title "training (ours)", \
+nseeds = system("sed -n 's/^# Figure 6: .*seeds 1[.][.]\\([0-9]*\\),.*/\\1/p' fig6.dat") + 0
+plot 'fig6.dat' index 0 using 1:3 with lines dt 1 lc rgb blue lw 1.5 notitle, \
+     ''         index 0 using 1:3:8 with yerrorbars lc rgb blue pt 7 ps 1.3 lw 1.5 title sprintf("test (ours: mean of %d seeds, +-1 sd)", nseeds), \
+     ''         index 0 using 1:2 with lines dt 1 lc rgb red lw 1.5 notitle, \
+     ''         index 0 using 1:2:7 with yerrorbars lc rgb red pt 5 ps 1.2 lw 1.5 title "training (ours, mean +-1 sd)", \
      ''         index 2 using 1:3 with linespoints dt 2 lc rgb blue pt 6 ps 1.6 title "test (paper)", \
      ''         index 2 using 1:2 with linespoints dt 2 lc rgb red pt 4 ps 1.5 title "training (paper)", \
-     ''         index 1 using ($1*1.06):3 with points lc rgb green pt 9 ps 1.8 title "test, + 9 distorted copies each (ours)", \
-     ''         index 1 using ($1*1.13):2 with points lc rgb green pt 11 ps 1.8 title "training (originals), distorted run (ours)", \
+     ''         index 1 using ($1*1.06):3:8 with yerrorbars lc rgb green pt 9 ps 1.8 title "test, + 9 distorted copies each (ours, mean +-1 sd)", \
+     ''         index 1 using ($1*1.13):2:7 with yerrorbars lc rgb green pt 11 ps 1.8 title "training (originals), distorted run (ours)", \
      ''         index 3 using ($1/1.06):3 with points lc rgb green pt 8 ps 2.0 title "test, 60k + 540k distorted (paper)"
 set terminal svg size 800,560 font "DejaVu Sans,10"
 set output 'fig6.svg'
