@@ -704,6 +704,14 @@ void subsamp_forward(real *out, const real *in, const real *coef, const real *bi
     }
 }
 
+/* the sum of squares of the 2x2 block at p (row stride w) */
+static inline real block_sumsq(const real *p, int w) {
+    return p[0] * p[0] + p[1] * p[1] + p[w] * p[w] + p[w + 1] * p[w + 1];
+}
+
+/* square: 0 first derivatives; 1 the Gauss-Newton diagonal with the block's sum as the one
+ * input of the coefficient, h_coef += h_a s^2 (exact for a = coef s + bias); 2 Eq. 23 read
+ * literally, the unit's four connections sharing the coefficient, h_coef += h_a sum_q x_q^2 */
 static inline void subsamp_backprop(real *din, real *dcoef, real *dbias, const real *dout,
                                     const real *in, const real *coef, int c, int h, int w,
                                     int square) {
@@ -719,7 +727,8 @@ static inline void subsamp_backprop(real *din, real *dcoef, real *dbias, const r
                 const real d = dop[y * ow + x];
                 const real s = block_sum(ip + 2 * y * w + 2 * x, w);
                 gb += d;
-                gc += d * (square ? s * s : s);
+                gc += d * (square == 2 ? block_sumsq(ip + 2 * y * w + 2 * x, w)
+                           : square ? s * s : s);
                 if (dip) {
                     real *di = dip + 2 * y * w + 2 * x;
                     di[0] += cm * d;
@@ -743,6 +752,12 @@ LENET_HOT
 void subsamp_backward2(real *ddin, real *hcoef, real *hbias, const real *ddout,
                        const real *in, const real *coef, int c, int h, int w) {
     subsamp_backprop(ddin, hcoef, hbias, ddout, in, coef, c, h, w, 1);
+}
+
+LENET_HOT
+void subsamp_backward2_eq23(real *ddin, real *hcoef, real *hbias, const real *ddout,
+                            const real *in, const real *coef, int c, int h, int w) {
+    subsamp_backprop(ddin, hcoef, hbias, ddout, in, coef, c, h, w, 2);
 }
 
 /* ======================================================================================

@@ -42,8 +42,15 @@ void subsamp_forward(real *out, const real *in, const real *coef, const real *bi
                      int h, int w);
 void subsamp_backward(real *din, real *dcoef, real *dbias, const real *dout, const real *in,
                       const real *coef, int c, int h, int w);
+/* backward2: the Gauss-Newton second-derivative pass (Eq. 24-27). Two readings of Eq. 23
+ * for the coefficient, shared by the four connections of each unit's 2x2 block: _eq23 sums
+ * over those connections, h_coef += d2E/da2 sum_q x_q^2 (the literal reading, the default);
+ * subsamp_backward2 takes the block's sum s as the coefficient's one input, h_coef +=
+ * d2E/da2 s^2 (the exact second derivative of a = coef s + bias). ddin and hbias agree. */
 void subsamp_backward2(real *ddin, real *hcoef, real *hbias, const real *ddout,
                        const real *in, const real *coef, int c, int h, int w);
+void subsamp_backward2_eq23(real *ddin, real *hcoef, real *hbias, const real *ddout,
+                            const real *in, const real *coef, int c, int h, int w);
 
 /* ---- max-pool (the modern variant) -------------------------------------------------------
  * in (c,h,w) -> out (c,h/2,w/2): max of each 2x2 block; no parameters. The derivative goes to

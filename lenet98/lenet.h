@@ -79,6 +79,11 @@ typedef struct {
  * sqrt: weights U(+-2.4/sqrt(F_i)), biases 0 (the reading under which, as the paper's App. A
  * wants, "the standard deviation of the weighted sums" is the same for every unit) */
 typedef enum { LENET_INIT_PAPER = 0, LENET_INIT_TORCH = 1, LENET_INIT_SQRT = 2 } lenet_init_kind;
+/* How the second-derivative pass forms h_kk of the sub-sampling coefficients s2c, s4c
+ * (Eq. 23; layers.h subsamp_backward2): the literal reading (each of a unit's four
+ * connections carries one input, sum_q x_q^2) or the block's sum as one input (s^2). A
+ * training choice, not part of the model file. */
+typedef enum { LENET_HKK_EQ23 = 0, LENET_HKK_BLOCK = 1 } lenet_hkk_subsample;
 
 extern const lenet_arch LENET_ARCH_LENET5; /* the 1998 network */
 extern const lenet_arch LENET_ARCH_MODERN; /* the tutorial "LeNet-5" */
@@ -156,6 +161,7 @@ typedef struct {
      * accepted MNIST test digits reach 0.5% error (Fig. 10), set at the end of training
      * (classify.h, reject_threshold); 0 = not known. Model file bytes 152-159. */
     double reject_threshold;
+    lenet_hkk_subsample hkk_subsample; /* for lenet_backward2; LENET_HKK_EQ23 by default */
 } lenet_model;
 
 /* Allocates a model of architecture a, parameters zero. NULL on out of memory. */

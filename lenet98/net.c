@@ -440,6 +440,15 @@ int lenet_predict(const lenet_model *m, const real *out) {
 
 /* The first (square = 0) and second (square = 1) backward passes of the whole network share
  * this list; the layer calls choose x_backward or x_backward2. g is m->g or m->h. */
+typedef void (*subsamp_fn)(real *, real *, real *, const real *, const real *, const real *,
+                           int, int, int);
+/* the sub-sampling layer's backward pass: first derivatives, or the second-derivative pass
+ * in the model's reading of Eq. 23 for the coefficients */
+static subsamp_fn subsamp_pass(const lenet_model *m, int square) {
+    if (!square) return subsamp_backward;
+    return m->hkk_subsample == LENET_HKK_BLOCK ? subsamp_backward2 : subsamp_backward2_eq23;
+}
+
 static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const real *ddout,
                          int square) {
     const lenet_params *w = &m->w;
@@ -469,8 +478,8 @@ static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const 
                         C5_N, square);
     if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
         sq_back(DA->s4, DX->s4, X->s4, S4_N * S4_H * S4_H, f);
-        (square ? subsamp_backward2 : subsamp_backward)(DX->c3, g->s4c, g->s4b, DA->s4, X->c3,
-                                                        w->s4c, S4_N, C3_H, C3_H);
+        subsamp_pass(m, square)(DX->c3, g->s4c, g->s4b, DA->s4, X->c3, w->s4c, S4_N, C3_H,
+                                C3_H);
     } else {
         (square ? maxpool_backward2 : maxpool_backward)(DX->c3, DX->s4, X->c3, S4_N, C3_H, C3_H);
     }
@@ -479,8 +488,8 @@ static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const 
                       square);
     if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
         sq_back(DA->s2, DX->s2, X->s2, S2_N * S2_H * S2_H, f);
-        (square ? subsamp_backward2 : subsamp_backward)(DX->c1, g->s2c, g->s2b, DA->s2, X->c1,
-                                                        w->s2c, S2_N, C1_H, C1_H);
+        subsamp_pass(m, square)(DX->c1, g->s2c, g->s2b, DA->s2, X->c1, w->s2c, S2_N, C1_H,
+                                C1_H);
     } else {
         (square ? maxpool_backward2 : maxpool_backward)(DX->c1, DX->s2, X->c1, S2_N, C1_H, C1_H);
     }

@@ -43,6 +43,7 @@ typedef struct {
     sched_kind schedule;
     double eps_max; /* SDLM: no eps_k above this (0 = none, as published); see SDLM_EPS_MAX */
     int eval_last;     /* --eval last: end-of-pass errors after the final pass only */
+    lenet_hkk_subsample hkk_s; /* SDLM: the reading of Eq. 23 for s2c, s4c (lenet.h) */
 } train_opts;
 
 
@@ -83,6 +84,10 @@ static void settings_line(char *buf, size_t n, const train_opts *o) {
                  tag, init, loss_name(o->loss), o->j, o->lr, o->momentum, o->batch,
                  o->schedule == SCHED_CONST ? "const" : "cosine", o->passes, o->train_size,
                  o->seed);
+    if (o->opt == OPT_SDLM) {
+        const size_t k = strlen(buf);
+        snprintf(buf + k, n - k, " hkk_subsample=%s", o->hkk_s == LENET_HKK_BLOCK ? "block" : "eq23");
+    }
     if (o->opt == OPT_SDLM && o->eps_max > 0) {
         const size_t k = strlen(buf);
         snprintf(buf + k, n - k, " eps_max=%g", o->eps_max);
@@ -233,6 +238,9 @@ static void usage(void) {
         "  --hessian-samples N    patterns per h_kk estimate (default 500)\n"
         "  --eps-max X            no eps_k above X (default 0.001; 0: none, as published,\n"
         "                         which diverges: README 'Choices and deviations')\n"
+        "  --hkk-subsample eq23|block  h_kk of the sub-sampling coefficients: Eq. 23 read\n"
+        "                         literally (default; each unit's 4 connections, sum x_q^2)\n"
+        "                         or the block's sum as one input (s^2; README)\n"
         "  --hessian-every N      also re-estimate h_kk every N patterns within a pass\n"
         "                         (default 0: once per pass, as published)\n"
         "  --arch A               lenet5 (default), modern, or a tag (see model.h)\n"
@@ -291,10 +299,11 @@ int cmd_train(int argc, char **argv) {
         {"optimizer", required_argument, 0, 'O'}, {"lr", required_argument, 0, 'y'},
         {"momentum", required_argument, 0, 'M'}, {"batch", required_argument, 0, 'B'},
         {"schedule", required_argument, 0, 'C'}, {"eval", required_argument, 0, 'V'},
+        {"hkk-subsample", required_argument, 0, 'K'},
         {0, 0, 0, 0}};
     train_opts o = {NULL, NULL, NULL, NULL, 20, 60000, 1, SDLM_HESSIAN_SAMPLES, 0, LOSS_MAP,
                     1.0, SDLM_MU, 1.0, LENET_ARCH_LENET5, LENET_INIT_PAPER, 0,
-                    0, DISTORT_DEFAULT, DISTORT_FIELD, OPT_SDLM, 0.1, 0.9, 64, SCHED_COSINE, SDLM_EPS_MAX, 0};
+                    0, DISTORT_DEFAULT, DISTORT_FIELD, OPT_SDLM, 0.1, 0.9, 64, SCHED_COSINE, SDLM_EPS_MAX, 0, LENET_HKK_EQ23};
     int c, loss_given = 0, ranges_given = 0, print_settings = 0, hs_given = 0;
     int opt_given = 0, sgd_given = 0, sdlm_given = 0;
     const char *C = "train";
@@ -350,6 +359,12 @@ int cmd_train(int argc, char **argv) {
             if (strcmp(optarg, "all") == 0) o.eval_last = 0;
             else if (strcmp(optarg, "last") == 0) o.eval_last = 1;
             else return cli_usage_error(C, "--eval: '%s' is not all or last", optarg);
+            break;
+        case 'K':
+            sdlm_given = 1;
+            if (strcmp(optarg, "eq23") == 0) o.hkk_s = LENET_HKK_EQ23;
+            else if (strcmp(optarg, "block") == 0) o.hkk_s = LENET_HKK_BLOCK;
+            else return cli_usage_error(C, "--hkk-subsample: '%s' is not eq23 or block", optarg);
             break;
         case 'o': o.out = optarg; break;
         case 'l': o.log = optarg; break;
@@ -486,6 +501,7 @@ int cmd_train(int argc, char **argv) {
         }
         lenet_init(m, o.init, r);
     }
+    m->hkk_subsample = o.hkk_s;
     lenet_zero_grad(m);
 
     printf("# lenet98 train: %s\n# revision %s\n", settings, cli_revision());

@@ -251,6 +251,57 @@ static void check_losses(gsl_rng *r) {
     }
 }
 
+/* Eq. 23 read literally for a sub-sampling coefficient: each unit's four connections carry
+ * one input each and share the coefficient, so h_coef = sum over the map's connections of
+ * d2E/du2 with u that connection's own copy of the coefficient. Perturbing connection q's
+ * copy by d turns coef x_q into (coef + d) x_q, the same as scaling input x_q by
+ * (1 + d / coef); the blocks do not overlap, so each input is one connection. Under the
+ * quadratic E = 1/2 sum c_k out_k^2 the finite difference in d is exact, and its sum over a
+ * map's inputs must equal subsamp_backward2_eq23's h_coef; its ddin and h_bias must equal
+ * subsamp_backward2's (the two readings differ only in h_coef). */
+static void check_subsamp_eq23(gsl_rng *r) {
+    enum { C = 3, H = 6, W = 6, NIN = C * H * W, NOUT = C * (H / 2) * (W / 2) };
+    layer_case L = {2, NULL, C, C, H, W, NIN, NOUT, 2 * C};
+    real in[NIN], p[2 * C], cc[NOUT], out[NOUT];
+    real dd1[NIN] = {0}, dd2[NIN] = {0}, h1[2 * C] = {0}, h2[2 * C] = {0};
+    for (int i = 0; i < NIN; i++) in[i] = (real)(2 * gsl_rng_uniform(r) - 1);
+    for (int m = 0; m < C; m++) {
+        p[m] = (real)(0.5 + gsl_rng_uniform(r)); /* the coefficient, away from 0 */
+        p[C + m] = (real)(2 * gsl_rng_uniform(r) - 1);
+    }
+    for (int k = 0; k < NOUT; k++) cc[k] = (real)gsl_rng_uniform(r);
+    subsamp_backward2_eq23(dd1, h1, h1 + C, cc, in, p, C, H, W);
+    subsamp_backward2(dd2, h2, h2 + C, cc, in, p, C, H, W);
+    int same = 1;
+    for (int i = 0; i < NIN; i++) same &= dd1[i] == dd2[i];
+    for (int m = 0; m < C; m++) same &= h1[C + m] == h2[C + m];
+    if (!same) printf("FAIL subsample Eq. 23: ddin or h_bias differ between the readings\n");
+    CHECK(same);
+    int ok = 1, differ = 0;
+    for (int m = 0; m < C; m++) {
+        const double d = 1e-2, e0 = objective(&L, in, p, cc, 1, out);
+        double fd = 0;
+        for (int j = m * H * W; j < (m + 1) * H * W; j++) {
+            const real keep = in[j];
+            in[j] = keep * (real)(1 + d / p[m]);
+            const double ep = objective(&L, in, p, cc, 1, out);
+            in[j] = keep * (real)(1 - d / p[m]);
+            const double em = objective(&L, in, p, cc, 1, out);
+            in[j] = keep;
+            fd += (ep - 2 * e0 + em) / (d * d);
+        }
+        if (fabs(fd - h1[m]) > 1e-6 + 1e-6 * fabs(fd)) {
+            ok = 0;
+            printf("FAIL subsample Eq. 23: h_coef[%d] = %.10g, sum over connections %.10g\n", m,
+                   h1[m], fd);
+        }
+        differ += fabs(h1[m] - h2[m]) > 1e-3 * fabs(h2[m]);
+    }
+    CHECK(ok);
+    /* and the two readings do differ (random signs: sum x^2 is not (sum x)^2) */
+    CHECK(differ == C);
+}
+
 void test_layers(void) {
     TEST_GROUP("layers: finite-difference first and exact second derivatives");
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -268,6 +319,7 @@ void test_layers(void) {
     check_layer("linear", &lin, r);
     layer_case sub = {2, NULL, 3, 3, 6, 6, 3 * 36, 3 * 9, 6};
     check_layer("subsample", &sub, r);
+    check_subsamp_eq23(r);
     layer_case mp = {3, NULL, 3, 3, 6, 6, 3 * 36, 3 * 9, 0};
     check_layer("maxpool", &mp, r);
     check_squash(LENET_SQUASH_SCALED, r);
