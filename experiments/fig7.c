@@ -5,8 +5,8 @@
  * matrix for gnuplot (figures/fig7.gp): ink 0..255, cell borders 40. */
 #include "afile.h"
 #include "cli.h"
-#include "revision.h"
 #include "distort.h"
+#include "revision.h"
 
 #include <getopt.h>
 #include <stdio.h>

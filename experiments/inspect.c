@@ -16,12 +16,12 @@
  * first, "NaN" where a mosaic has a gap (drawn transparent); label blocks are "x y text".
  * Written atomically. Exit 0, 1 on an I/O error, 2 on a usage error. */
 #include "afile.h"
-#include "eval.h"
 #include "cli.h"
-#include "revision.h"
+#include "eval.h"
 #include "idx.h"
 #include "lenet.h"
 #include "model.h"
+#include "revision.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -7,9 +7,9 @@
 #include "classify.h"
 #include "cli.h"
 #include "eval.h"
-#include "revision.h"
 #include "model.h"
 #include "pgm.h"
+#include "revision.h"
 
 #include <getopt.h>
 #include <gsl/gsl_errno.h>

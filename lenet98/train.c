@@ -4,9 +4,7 @@
  * (LENET98_FAULT_NAN, LENET98_STOP_AT, LENET98_FAULT_STOP) are read here, in one place. */
 #include "afile.h"
 #include "cli.h"
-#include "revision.h"
 #include "distort.h"
-#include "sdlm.h"
 #include "trainer.h"
 
 #include <getopt.h>

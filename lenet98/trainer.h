@@ -100,7 +100,7 @@ typedef struct {
 enum {
     LENET_TRAIN_OK = 0,
     LENET_TRAIN_ERROR = -1,      /* err says what; the last good checkpoint is intact */
-    LENET_TRAIN_INTERRUPTED = 1, /* *interrupt or the stop fault: checkpoint written */
+    LENET_TRAIN_INTERRUPTED = 1, /* *interrupt or the stop fault: the checkpoint written */
     LENET_TRAIN_STOPPED = 2      /* on_pass asked to stop: checkpoint and log written */
 };
 
