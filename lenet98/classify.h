@@ -38,5 +38,4 @@ long reject_curve(reject_point *pts, const double *gap, const unsigned char *wro
  * "path: problem" in err. */
 int reject_write(const char *path, const lenet_model *m, const real *out, const uint8_t *labels,
                  long n, const char *header, char *err, size_t errn);
-
 #endif

@@ -1,6 +1,6 @@
 /* cli.h: what the subcommands share: number parsing with ranges (usage errors exit 2),
- * loading data and models with "path: problem" messages (exit 1). Linked into the CLI alone
- * (build/lenet98), never into the library. */
+ * loading data and models with "path: problem" messages (exit 1). Linked into the command
+ * lines (build/lenet98; cli.o also into the experiments' drivers), never into the library. */
 #ifndef CLI_H
 #define CLI_H
 #include "idx.h"
@@ -29,6 +29,8 @@ int cli_find_data(const char *cmd, const char *given, char *dir, size_t dirn);
  * no output overwrites an input or another output. Else prints a usage error naming both
  * options and returns EXIT_USAGE; 0 if all is well. */
 int cli_check_paths(const char *cmd, int n, const char *const names[], const char *const paths[]);
+
+/* the subcommands (main.c, train.c, classify_cmd.c) */
 int cmd_info(int argc, char **argv);
 int cmd_prototypes(int argc, char **argv);
 int cmd_init(int argc, char **argv);
