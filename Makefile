@@ -36,7 +36,12 @@ B        = build/ref
 else
 B        = build
 endif
-LIBSRC   = $(filter-out lenet98/main.c,$(wildcard lenet98/*.c))
+# The command line's own files (flag parsing, messages, output formats): linked into
+# build/lenet98 alone, never into the library (tests/archive.sh checks the archive); cli.o, the
+# shared flag parsing, also into the experiments' drivers (build/libcli.a).
+CLISRC   = lenet98/main.c lenet98/cli.c lenet98/train.c lenet98/classify_cmd.c
+CLIOBJ   = $(CLISRC:lenet98/%.c=$(B)/obj/%.o)
+LIBSRC   = $(filter-out $(CLISRC),$(wildcard lenet98/*.c))
 LIBOBJ   = $(LIBSRC:lenet98/%.c=$(B)/obj/%.o)
 LIBOBJD  = $(LIBSRC:lenet98/%.c=$(B)/objd/%.o)
 TESTSRC  = $(wildcard tests/*.c)
@@ -96,23 +101,25 @@ $(B)/objd/%.o: lenet98/%.c | $(B)/objd deps
 $(B)/obj $(B)/objd $(B)/tobj $(B)/tobjd:
 	@mkdir -p $@
 
-# the git revision, baked into cli.o (and so into every log and dump header)
+# the git revision, baked into revision.o (and so into every log and dump header)
 $(B)/revision: FORCE
 	@mkdir -p $(B); echo '$(REV)' | cmp -s - $@ || echo '$(REV)' > $@
-$(B)/obj/cli.o $(B)/objd/cli.o: $(B)/revision
-$(B)/obj/cli.o $(B)/objd/cli.o: CPPFLAGS += -DLENET98_REVISION='"$(REV)"'
+$(B)/obj/revision.o $(B)/objd/revision.o: $(B)/revision
+$(B)/obj/revision.o $(B)/objd/revision.o: CPPFLAGS += -DLENET98_REVISION='"$(REV)"'
 
 $(B)/liblenet98.a: $(LIBOBJ)
-	ar rcs $@ $^
+	rm -f $@; ar rcs $@ $^
 $(B)/liblenet98d.a: $(LIBOBJD)
-	ar rcs $@ $^
+	rm -f $@; ar rcs $@ $^
 
-$(B)/lenet98: $(B)/obj/main.o $(B)/liblenet98.a
+$(B)/libcli.a: $(B)/obj/cli.o
+	rm -f $@; ar rcs $@ $^
+
+$(B)/lenet98: $(CLIOBJ) $(B)/liblenet98.a
 	$(CC) $(CFLAGS) $(OMP) -o $@ $^ $(LDLIBS)
-$(B)/obj/main.o: lenet98/main.c | $(B)/obj deps
 
-$(B)/%: experiments/%.c $(B)/liblenet98.a | deps
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(OMP) -o $@ $< $(B)/liblenet98.a $(LDLIBS)
+$(B)/%: experiments/%.c $(B)/libcli.a $(B)/liblenet98.a | deps
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(OMP) -o $@ $< $(B)/libcli.a $(B)/liblenet98.a $(LDLIBS)
 
 # The tests are built twice: against the double library (finite differences) and the float
 # library (what users run).

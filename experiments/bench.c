@@ -6,7 +6,8 @@
  * fraction of this core's single-precision multiply-add peak, measured first with a short
  * loop of independent fused multiply-adds in the widest vectors the CPU offers. */
 #include "lenet.h"
-#include "sdlm.h"
+#include "optim.h"
+#include "trainer.h"
 
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
@@ -102,22 +103,25 @@ static void bench(const char *name, const lenet_arch *arch, loss_kind loss, gsl_
                   const uint8_t *img) {
     lenet_model *m = lenet_alloc(arch);
     lenet_acts *a = lenet_acts_alloc();
-    real *eps = malloc(m->n * sizeof(real));
+    const optim_config oc = {OPTIM_SDLM, 0.02, 1.0, 0, 0, 0, 1, OPTIM_SCHED_CONST, LENET_HKK_EQ23};
+    optim o;
+    if (!m || !a || optim_init(&o, &oc, m->n) != 0) {
+        fprintf(stderr, "bench: out of memory\n");
+        exit(1);
+    }
     lenet_init(m, LENET_INIT_PAPER, r);
-    for (size_t k = 0; k < m->n; k++) eps[k] = (real)1e-4;
+    for (size_t k = 0; k < m->n; k++) o.eps[k] = (real)1e-4;
     lenet_zero_grad(m);
     double train[RUNS], infer[RUNS];
-    real dy[OUT_N], ddy[OUT_N];
     volatile int sink = 0;
     for (int run = 0; run < RUNS; run++) {
         double t0 = now();
         for (int s = 0; s < STEPS; s++) {
             const int i = s % IMAGES;
             lenet_code_input(a->x.in, img + (size_t)i * 784, arch->input);
-            lenet_forward(m, a);
-            loss_eval(loss, dy, ddy, a->x.out, i % 10, 1.0);
-            lenet_backward(m, a, dy);
-            sdlm_update(m, eps);
+            int pred, stepped;
+            lenet_train_step(m, a, &o, loss, 1.0, i % 10, s, STEPS, 0, &pred, &stepped);
+            sink += pred;
         }
         train[run] = STEPS / (now() - t0);
         t0 = now();
@@ -140,7 +144,7 @@ static void bench(const char *name, const lenet_arch *arch, loss_kind loss, gsl_
            name, tr * mt * 1e-9, mt, 100 * tr * mt / peak, inf * mi * 1e-9, mi,
            100 * inf * mi / peak);
     (void)sink;
-    free(eps);
+    optim_free(&o);
     lenet_acts_free(a);
     lenet_free(m);
 }

@@ -6,6 +6,7 @@
 #include "afile.h"
 #include "cli.h"
 #include "distort.h"
+#include "revision.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -88,7 +89,7 @@ int main(int argc, char **argv) {
     fprintf(f.f, "# Figure 7: distorted training patterns. fig7 --seed %ld --train-size %ld "
                  "--distort-translate %g --distort-scale %g --distort-squeeze %g "
                  "--distort-shear %g; revision %s\n",
-            seed, n, g.translate, g.scale, g.squeeze, g.shear, cli_revision());
+            seed, n, g.translate, g.scale, g.squeeze, g.shear, lenet_revision());
     fprintf(f.f, "# %dx%d matrix of ink 0..255 (cell borders %d); row d: the first training "
                  "digit d; column v: its version v (0 = original, v >= 1 = copy v * N + i)\n",
             SIDE, SIDE, BORDER);

@@ -17,9 +17,11 @@
  * Written atomically. Exit 0, 1 on an I/O error, 2 on a usage error. */
 #include "afile.h"
 #include "cli.h"
+#include "eval.h"
 #include "idx.h"
 #include "lenet.h"
 #include "model.h"
+#include "revision.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -88,14 +90,14 @@ static lenet_model *load(const char *path, uint64_t *seed) {
 
 static void header(FILE *f, int argc, char **argv, const char *model, uint64_t seed) {
     fprintf(f, "# model %s; seed %llu; revision %s\n# command:", model ? model : "-",
-            (unsigned long long)seed, cli_revision());
+            (unsigned long long)seed, lenet_revision());
     for (int i = 0; i < argc; i++) fprintf(f, " %s", argv[i]);
     fputc('\n', f);
 }
 
 /* the coded 32x32 input of test digit i, as the model (or the paper's coding) sees it */
 static void coded(real *in, const mnist_set *s, long i, const lenet_model *m) {
-    cli_pattern(in, s, i, m ? m->arch.input : LENET_INPUT_PAPER);
+    eval_pattern(in, s, i, m ? m->arch.input : LENET_INPUT_PAPER);
 }
 
 /* ---- the subcommands ------------------------------------------------------------------- */

@@ -8,8 +8,11 @@
  *                   [--model FILE] [--trace N]
  */
 #include "cli.h"
+#include "eval.h"
 #include "model.h"
+#include "optim.h"
 #include "sdlm.h"
+#include "trainer.h"
 
 #include <getopt.h>
 #include <gsl/gsl_sort.h>
@@ -87,12 +90,19 @@ int main(int argc, char **argv) {
             }
     }
     lenet_acts *a = lenet_acts_alloc();
-    real *eps = malloc(m->n * sizeof(real));
+    /* SDLM with the pass-1 eta of the schedule, mu as given, no eps_k bound */
+    const optim_config oc = {OPTIM_SDLM, mu, 1.0, 0, 0, 0, 1, OPTIM_SCHED_CONST, LENET_HKK_EQ23};
+    optim o;
+    if (!a || optim_init(&o, &oc, m->n) != 0) {
+        fprintf(stderr, "sdlm_diag: out of memory\n");
+        return 1;
+    }
+    const double eta = optim_rate(&o, 1, 1);
     const int H = SDLM_HESSIAN_SAMPLES;
     double ma[6] = {0};
     memset(m->h.c1w, 0, m->n * sizeof(real));
     for (int i = 0; i < H; i++) {
-        cli_pattern(a->x.in, &tr, i, m->arch.input);
+        eval_pattern(a->x.in, &tr, i, m->arch.input);
         sdlm_hessian_add(m, a, LOSS_MAP, tr.labels[i], 1.0);
         ma[0] += mean_abs(a->x.c1, C1_N * C1_H * C1_H) / H;
         ma[1] += mean_abs(a->x.s2, S2_N * S2_H * S2_H) / H;
@@ -115,9 +125,9 @@ int main(int argc, char **argv) {
                v[m->size[t] / 2], v[m->size[t] - 1], small, m->size[t]);
         free(v);
     }
-    sdlm_step_sizes(eps, m, H, sdlm_eta(1), mu, 0);
+    optim_set_h(&o, m, H, eta);
     double mn, md, mx;
-    sdlm_eps_summary(eps, m->n, &mn, &md, &mx);
+    optim_summary(&o, eta, &mn, &md, &mx);
     printf("pass-1 eps_k with mu = %g: min %.3g median %.3g max %.3g (paper: about 7e-5 .. "
            "0.016)\n", mu, mn, md, mx);
     /* --trace: SDLM on patterns H.. with these eps_k */
@@ -125,16 +135,14 @@ int main(int argc, char **argv) {
     int errors = 0;
     lenet_zero_grad(m);
     for (long p = 0; p < trace; p++) {
-        real dy[OUT_N], ddy[OUT_N];
         const long k = (H + p) % tr.n;
-        cli_pattern(a->x.in, &tr, k, m->arch.input);
-        lenet_forward(m, a);
-        loss += loss_map(dy, ddy, a->x.out, tr.labels[k], 1.0);
-        errors += lenet_predict(m, a->x.out) != tr.labels[k];
-        c5 += mean_abs(a->x.c5, C5_N);
+        int pred, stepped;
+        eval_pattern(a->x.in, &tr, k, m->arch.input);
+        loss += lenet_train_step(m, a, &o, LOSS_MAP, 1.0, tr.labels[k], p, trace, eta, &pred,
+                                 &stepped);
+        errors += pred != tr.labels[k];
+        c5 += mean_abs(a->x.c5, C5_N); /* the forward pass's states, before the update */
         f6 += mean_abs(a->x.f6, F6_N);
-        lenet_backward(m, a, dy);
-        sdlm_update(m, eps);
         if (p % 100 == 99) {
             printf("patterns %5ld..%5ld: error %3d%%  mean loss %7.2f  mean |x| C5 %.3f F6 %.3f\n",
                    p - 98, p + 1, errors, loss / 100, c5 / 100, f6 / 100);
@@ -142,7 +150,7 @@ int main(int argc, char **argv) {
             errors = 0;
         }
     }
-    free(eps);
+    optim_free(&o);
     lenet_acts_free(a);
     lenet_free(m);
     gsl_rng_free(r);

@@ -1,6 +1,5 @@
 /* classify.h: the paper's rejection score (Sec. III-C, Fig. 10: "the difference between the
- * scores of the top two classes"), the error-versus-rejection curve, and `lenet98 classify`
- * (a trained network on your own digit images). */
+ * scores of the top two classes"), the error-versus-rejection curve. */
 #ifndef CLASSIFY_H
 #define CLASSIFY_H
 #include "lenet.h"
@@ -52,8 +51,4 @@ double reject_threshold(const lenet_model *m, const real *out, const uint8_t *la
 
 int reject_write(const char *path, const lenet_model *m, const real *out, const uint8_t *labels,
                  long n, const char *header, char *err, size_t errn);
-
-int cmd_classify(int argc, char **argv);
-/* `lenet98 digits`: MNIST digits written as PGM images */
-int cmd_digits(int argc, char **argv);
 #endif

@@ -1,5 +1,6 @@
 /* cli.h: what the subcommands share: number parsing with ranges (usage errors exit 2),
- * loading data and models with "path: problem" messages (exit 1), evaluation. */
+ * loading data and models with "path: problem" messages (exit 1). Linked into the command
+ * lines (build/lenet98; cli.o also into the experiments' drivers), never into the library. */
 #ifndef CLI_H
 #define CLI_H
 #include "idx.h"
@@ -28,19 +29,14 @@ int cli_find_data(const char *cmd, const char *given, char *dir, size_t dirn);
  * no output overwrites an input or another output. Else prints a usage error naming both
  * options and returns EXIT_USAGE; 0 if all is well. */
 int cli_check_paths(const char *cmd, int n, const char *const names[], const char *const paths[]);
-/* the git revision baked in at build time, or "unknown" */
-const char *cli_revision(void);
 
-/* the images of a set, coded as the network's input (32x32), one at a time */
-void cli_pattern(real *in, const mnist_set *s, long i, lenet_coding coding);
-
-/* Evaluates patterns 0..n-1 of s with both cores (OpenMP), deterministic. out (n,10) and pred
- * (n) may be NULL. Returns the number of errors, or -1 if out of memory. */
-long eval_set(const lenet_model *m, const mnist_set *s, long n, real *out, int *pred);
-
+/* the subcommands (main.c, train.c, classify_cmd.c) */
 int cmd_info(int argc, char **argv);
 int cmd_prototypes(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_train(int argc, char **argv);
+int cmd_classify(int argc, char **argv);
+/* `lenet98 digits`: MNIST digits written as PGM images */
+int cmd_digits(int argc, char **argv);
 #endif

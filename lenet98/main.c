@@ -6,8 +6,10 @@
 #include "afile.h"
 #include "classify.h"
 #include "cli.h"
+#include "eval.h"
 #include "model.h"
 #include "pgm.h"
+#include "revision.h"
 
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
@@ -326,7 +328,7 @@ int cmd_eval(int argc, char **argv) {
                 lenet_arch_tag(&m->arch, tag, sizeof tag);
                 fprintf(f.f, "# lenet98 eval --model %s --set %s; architecture %s; seed %llu; "
                              "revision %s\n",
-                        model, set, tag, (unsigned long long)seed, cli_revision());
+                        model, set, tag, (unsigned long long)seed, lenet_revision());
                 fprintf(f.f, "index\tlabel\tpredicted");
                 for (int k = 0; k < OUT_N; k++)
                     fprintf(f.f, "\t%s%d", m->arch.out == LENET_OUT_RBF ? "y" : "z", k);
@@ -348,7 +350,7 @@ int cmd_eval(int argc, char **argv) {
             lenet_arch_tag(&m->arch, tag, sizeof tag);
             snprintf(hdr, sizeof hdr, "lenet98 eval --model %s --set %s --reject-curve; "
                      "architecture %s; seed %llu; revision %s; %ld errors of %d",
-                     model, set, tag, (unsigned long long)seed, cli_revision(), errors, s.n);
+                     model, set, tag, (unsigned long long)seed, lenet_revision(), errors, s.n);
             if (reject_write(curve, m, out, s.labels, s.n, hdr, err, sizeof err) != 0) {
                 fprintf(stderr, "lenet98 eval: %s\n", err);
                 rc = 1;
@@ -387,7 +389,7 @@ int main(int argc, char **argv) {
         return EXIT_USAGE;
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
-        printf("lenet98 %s\n", cli_revision());
+        printf("lenet98 %s\n", lenet_revision());
         return 0;
     }
     opterr = 0; /* cli_bad_option says it in one line */

@@ -45,6 +45,7 @@ void test_pgm(void);
 void test_model(void);
 void test_distort(void);
 void test_normalize(void);
+void test_train(void);
 
 /* A scratch directory for files the tests make (created by main, removed at exit). */
 extern char check_tmpdir[];
