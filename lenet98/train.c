@@ -253,19 +253,24 @@ static void usage(void) {
         "  --lr X                 SGD: the rate of pass 1 (default 0.1)\n"
         "  --momentum X           SGD: momentum (default 0.9)\n"
         "  --batch N              SGD: patterns per step (default 64)\n"
-        "  --schedule const|cosine  SGD: the rate by pass (default cosine)\n"
+        "  --schedule const|cosine  SGD: the rate by pass (default cosine)\n",
+        DISTORT_TRANSLATE, DISTORT_SCALE, DISTORT_SQUEEZE, DISTORT_SHEAR);
+    /* two strings: one would be longer than C99 promises to compile */
+    fputs(
         "  -o MODEL               the trained model; MODEL.ckpt is the checkpoint\n"
         "  --log FILE.tsv         one row per pass (default MODEL.log.tsv)\n"
         "  --eval all|last        end-of-pass training and test errors after every pass\n"
         "                         (default) or after the last only (NaN in the other rows)\n"
         "  --settings             print the settings line these options give, and exit\n"
-        "  --resume CKPT          continue from a checkpoint (same options as the run that\n"
-        "                         wrote it); ends with the same bytes as an uninterrupted run\n\n"
+        "  --resume CKPT          continue from a checkpoint (same options and data as the\n"
+        "                         run that wrote it); ends with the same bytes as an\n"
+        "                         uninterrupted run\n"
+        "  --restart              start over although MODEL.ckpt holds an unfinished run\n"
+        "                         (without it, or --resume, that is refused)\n\n"
         "Per pass, stdout gets one row: pass, eta, eps_k min/median/max, on-the-fly training\n"
-        "error, end-of-pass training and test error (%%), mean loss, seconds (the whole pass)\n"
+        "error, end-of-pass training and test error (%), mean loss, seconds (the whole pass)\n"
         "and train_seconds (without the evaluation). Ctrl-C finishes the current pattern\n"
-        "(SGD: the current batch), writes the checkpoint and exits 130.\n",
-        DISTORT_TRANSLATE, DISTORT_SCALE, DISTORT_SQUEEZE, DISTORT_SHEAR);
+        "(SGD: the current batch), writes the checkpoint and exits 130.\n", stdout);
 }
 
 int cmd_train(int argc, char **argv) {
@@ -290,12 +295,14 @@ int cmd_train(int argc, char **argv) {
         {"optimizer", required_argument, 0, 'O'}, {"lr", required_argument, 0, 'y'},
         {"momentum", required_argument, 0, 'M'}, {"batch", required_argument, 0, 'B'},
         {"schedule", required_argument, 0, 'C'}, {"eval", required_argument, 0, 'V'},
+        {"restart", no_argument, 0, 'W'},
         {0, 0, 0, 0}};
     train_opts o = {NULL, NULL, NULL, NULL, 20, 60000, 1, SDLM_HESSIAN_SAMPLES, 0, LOSS_MAP,
                     1.0, SDLM_MU, 1.0, LENET_ARCH_LENET5, LENET_INIT_PAPER, 0,
                     0, DISTORT_DEFAULT, DISTORT_FIELD, OPT_SDLM, 0.1, 0.9, 64, SCHED_COSINE, SDLM_EPS_MAX, 0};
     int c, loss_given = 0, ranges_given = 0, print_settings = 0, hs_given = 0;
     int opt_given = 0, sgd_given = 0, sdlm_given = 0;
+    int restart = 0; /* --restart: replace an unfinished run's checkpoint (checkpoint.h) */
     const char *C = "train";
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -353,6 +360,7 @@ int cmd_train(int argc, char **argv) {
         case 'o': o.out = optarg; break;
         case 'l': o.log = optarg; break;
         case 'r': o.resume = optarg; break;
+        case 'W': restart = 1; break;
         case 'D': o.distort = 1; break;
         case 'T': ranges_given = 1; if (cli_double("--distort-translate", optarg, 0, 10, &o.dg.translate)) return EXIT_USAGE; break;
         case 'S': ranges_given = 1; if (cli_double("--distort-scale", optarg, 0, 0.9, &o.dg.scale)) return EXIT_USAGE; break;
@@ -372,6 +380,7 @@ int cmd_train(int argc, char **argv) {
     }
     if (optind < argc) return cli_usage_error(C, "unexpected argument '%s'", argv[optind]);
     if (!o.out && !print_settings) return cli_usage_error(C, "-o MODEL is required");
+    if (restart && o.resume) return cli_usage_error(C, "--restart and --resume contradict each other");
     if (ranges_given && !o.distort)
         return cli_usage_error(C, "--distort-translate/scale/squeeze/shear need --distort");
     if (o.arch.out == LENET_OUT_RBF && o.loss == LOSS_SOFTMAX)
@@ -441,10 +450,21 @@ int cmd_train(int argc, char **argv) {
         return cli_usage_error(C, "--train-size %ld is larger than the training set (%d)",
                                o.train_size, tr.n);
     }
+    /* the run's outputs are its own (MODEL.lock), and an unfinished run is not replaced */
+    char lockpath[4200];
+    snprintf(lockpath, sizeof lockpath, "%s.lock", o.out);
+    const int lockfd = afile_lock(lockpath, err, sizeof err);
+    if (lockfd < 0 || (!o.resume && !restart && checkpoint_check_fresh(ckpt, err, sizeof err) != 0)) {
+        fprintf(stderr, "lenet98 train: %s\n", err);
+        afile_unlock(lockfd, lockpath);
+        mnist_free(&tr);
+        mnist_free(&te);
+        return 1;
+    }
     const long N = o.train_size;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     if (r) gsl_rng_set(r, (unsigned long)o.seed);
-    train_state st = {1, 0, 0, 0, 0, NULL, 0, 0};
+    train_state st = {1, 0, 0, 0, 0, NULL, 0, 0, checkpoint_data_sum(&tr, &te), o.passes};
     lenet_model *m = NULL;
     real *eps = NULL, *vel = NULL; /* SDLM step sizes; SGD velocity */
     lenet_acts *a = lenet_acts_alloc();
@@ -460,7 +480,9 @@ int cmd_train(int argc, char **argv) {
     for (long i = 0; i < N; i++) order[i] = (size_t)i;
     gsl_ran_shuffle(r, order, (size_t)N, sizeof(size_t));
     if (o.resume) {
-        m = checkpoint_read(o.resume, settings, &st, r, &eps, &vel, err, sizeof err);
+        const ckpt_expect x = {settings, o.passes, N, &o.arch, o.opt == OPT_SGD,
+                               (uint64_t)o.seed, st.data_sum};
+        m = checkpoint_read(o.resume, &x, &st, r, &eps, &vel, err, sizeof err);
         if (!m) {
             fprintf(stderr, "lenet98 train: %s\n", err);
             rc = 1;
@@ -537,10 +559,11 @@ int cmd_train(int argc, char **argv) {
             const double e = loss_eval(o.loss, dy, ddy, a->x.out, tr.labels[p], o.j);
             st.otf_errors += lenet_predict(m, a->x.out) != tr.labels[p];
             if (!isfinite(e)) {
+                char said[4400];
                 fprintf(stderr,
                         "lenet98 train: loss is %g at pass %ld, pattern %ld (training image "
-                        "%zu): stopping; the last good checkpoint %s is intact\n",
-                        e, st.pass, st.pos, p, ckpt);
+                        "%zu): stopping; %s\n", e, st.pass, st.pos, p,
+                        checkpoint_describe(ckpt, settings, said, sizeof said));
                 rc = 1;
                 goto out;
             }
@@ -578,8 +601,9 @@ int cmd_train(int argc, char **argv) {
         int finite = 1;
         for (size_t k = 0; k < m->n; k++) finite &= isfinite(m->w.c1w[k]) != 0;
         if (!finite) {
-            fprintf(stderr, "lenet98 train: a weight is not finite after pass %ld: stopping; the "
-                            "last good checkpoint %s is intact\n", st.pass, ckpt);
+            char said[4400];
+            fprintf(stderr, "lenet98 train: a weight is not finite after pass %ld: stopping; %s\n",
+                    st.pass, checkpoint_describe(ckpt, settings, said, sizeof said));
             rc = 1;
             goto out;
         }
@@ -631,6 +655,7 @@ int cmd_train(int argc, char **argv) {
         rc = 1;
     }
 out:
+    afile_unlock(lockfd, lockpath);
     free(st.log);
     free(order);
     free(sample);
