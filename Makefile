@@ -135,7 +135,7 @@ $(B)/test-double: $(TESTSRC:tests/%.c=$(B)/tobjd/%.o) $(B)/liblenet98d.a
 # The fuzz targets (tests/fuzz/) built without libFuzzer: replays the seed corpus and every
 # regression input (tests/fuzz/replay.sh).
 FUZZSRC  = tests/fuzz/replay.c tests/fuzz/fuzz_file.c tests/fuzz/fuzz_idx.c \
-           tests/fuzz/fuzz_model.c tests/fuzz/fuzz_pgm.c
+           tests/fuzz/fuzz_model.c tests/fuzz/fuzz_pgm.c tests/fuzz/fuzz_ckpt.c
 $(B)/fobj/%.o: tests/fuzz/%.c | $(B)/fobj deps
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 $(B)/fobj:
@@ -166,18 +166,19 @@ valgrind: deps
 
 # ---- fuzzing. One libFuzzer binary per reader (tests/fuzz/fuzz_*.c), library and
 # targets built with clang under ASan+UBSan. Each runs FUZZ_SECONDS on a working corpus
-# $(FB)/corpus/T seeded from tests/fuzz/corpus/T (plus a full model from `lenet98 init`);
+# $(FB)/corpus/T seeded from tests/fuzz/corpus/T (plus a full model from `lenet98 init`, and
+# three real checkpoints from tests/fuzz/mkckpt.sh);
 # a crash stops make and leaves its input in $(FB)/crash-T-*: fix the reader, then copy the
 # input to tests/fuzz/regressions/T/ so `make test` replays it for good.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS  = idx idx_gz model pgm
+FUZZ_TARGETS  = idx idx_gz model pgm ckpt
 FB            = build/fuzz
 FUZZ_CC       = clang
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # -Wno-psabi, -Wno-pass-failed: layers.c (see CFLAGS), whose simd hints clang at -O1 ignores
 FUZZ_CFLAGS   = -O1 -g $(WARN) -Wno-psabi -Wno-pass-failed -fopenmp-simd $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_OBJ      = $(LIBSRC:lenet98/%.c=$(FB)/obj/%.o) \
-                $(addprefix $(FB)/obj/,fuzz_file.o fuzz_idx.o fuzz_model.o fuzz_pgm.o)
+                $(addprefix $(FB)/obj/,fuzz_file.o fuzz_idx.o fuzz_model.o fuzz_pgm.o fuzz_ckpt.o)
 $(FB)/obj/%.o: lenet98/%.c | $(FB)/obj
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 $(FB)/obj/%.o: tests/fuzz/%.c | $(FB)/obj
@@ -194,6 +195,7 @@ fuzz-run: $(FUZZ_TARGETS:%=$(FB)/fuzz-%) $(B)/lenet98
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	    mkdir -p $(FB)/corpus/$$t; cp tests/fuzz/corpus/$$t/* $(FB)/corpus/$$t/; \
 	    [ $$t != model ] || $(B)/lenet98 init --seed 1 -o $(FB)/corpus/model/lenet5.bin; \
+	    [ $$t != ckpt ] || tests/fuzz/mkckpt.sh $(B) $(FB)/corpus/ckpt; \
 	    echo "== fuzz $$t: $(FUZZ_SECONDS) s"; \
 	    $(FB)/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	        -print_final_stats=1 -artifact_prefix=$(FB)/crash-$$t- \

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -270,6 +271,53 @@ int afile_write(const char *path, const void *buf, size_t len, char *err, size_t
         return -1;
     }
     return afile_commit(&a, err, errn);
+}
+
+/* ---- locks ----------------------------------------------------------------------------- */
+
+int afile_lock(const char *path, char *err, size_t errn) {
+    for (int tries = 0; tries < 100; tries++) {
+        const int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0666);
+        if (fd < 0)
+            return fail_msg(err, errn, "%s: cannot create the lock file: %s", path,
+                            afile_strerror(errno));
+        struct stat fs, ps;
+        if (fstat(fd, &fs) != 0 || !S_ISREG(fs.st_mode)) {
+            close(fd);
+            return fail_msg(err, errn, "%s: the lock file is not a regular file", path);
+        }
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            const int e = errno;
+            char pid[32] = "";
+            const ssize_t k = pread(fd, pid, sizeof pid - 1, 0);
+            pid[k > 0 ? k : 0] = 0;
+            pid[strcspn(pid, "\n")] = 0;
+            close(fd);
+            if (e == EWOULDBLOCK)
+                return fail_msg(err, errn, "%s: locked by another process (PID %s) writing the "
+                                "same outputs; wait for it to finish, or choose another -o",
+                                path, *pid ? pid : "unknown");
+            return fail_msg(err, errn, "%s: cannot lock: %s", path, afile_strerror(e));
+        }
+        /* the holder before us may have removed the file it locked (afile_unlock) after we
+         * opened it: then our lock is on a name no longer there, and we try again */
+        if (stat(path, &ps) == 0 && ps.st_dev == fs.st_dev && ps.st_ino == fs.st_ino) {
+            char pid[32];
+            const int k = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+            if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)k, 0) != k) {
+                /* the PID is only for the message of a second process */
+            }
+            return fd;
+        }
+        close(fd);
+    }
+    return fail_msg(err, errn, "%s: cannot lock: the file keeps changing", path);
+}
+
+void afile_unlock(int fd, const char *path) {
+    if (fd < 0) return;
+    unlink(path);
+    close(fd);
 }
 
 /* ---- stdout ----------------------------------------------------------------------------- */

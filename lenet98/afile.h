@@ -51,6 +51,16 @@ int afile_input(const char *path, char *err, size_t errn);
 void afile_protect(const char *path);
 void afile_protect_inputs(void);
 
+/* An exclusive lock (flock) on the file at path, created if missing (never through a
+ * symbolic link), holding the locker's PID as text: how a training run keeps its outputs to
+ * itself. Returns a descriptor for afile_unlock, or -1 with err ("path: locked by another
+ * process (PID N) ..." when another process holds it). The lock ends with the process, so a
+ * killed run never leaves a stale one; the file it leaves is reused. */
+int afile_lock(const char *path, char *err, size_t errn);
+/* Removes path (while still holding the lock, so no one else is locking that file) and
+ * releases the lock; nothing if fd < 0. */
+void afile_unlock(int fd, const char *path);
+
 /* strerror, but "out of memory" for ENOMEM */
 const char *afile_strerror(int e);
 

@@ -3,6 +3,7 @@
  * library's outcome into a message and an exit code. The test-only fault hooks
  * (LENET98_FAULT_NAN, LENET98_STOP_AT, LENET98_FAULT_STOP) are read here, in one place. */
 #include "afile.h"
+#include "checkpoint.h"
 #include "cli.h"
 #include "distort.h"
 #include "trainer.h"
@@ -121,19 +122,24 @@ static void usage(void) {
         "  --lr X                 SGD: the rate of pass 1 (default 0.1)\n"
         "  --momentum X           SGD: momentum (default 0.9)\n"
         "  --batch N              SGD: patterns per step (default 64)\n"
-        "  --schedule const|cosine  SGD: the rate by pass (default cosine)\n"
+        "  --schedule const|cosine  SGD: the rate by pass (default cosine)\n",
+        DISTORT_TRANSLATE, DISTORT_SCALE, DISTORT_SQUEEZE, DISTORT_SHEAR);
+    /* two strings: one would be longer than C99 promises to compile */
+    fputs(
         "  -o MODEL               the trained model; MODEL.ckpt is the checkpoint\n"
         "  --log FILE.tsv         one row per pass (default MODEL.log.tsv)\n"
         "  --eval all|last        end-of-pass training and test errors after every pass\n"
         "                         (default) or after the last only (NaN in the other rows)\n"
         "  --settings             print the settings line these options give, and exit\n"
-        "  --resume CKPT          continue from a checkpoint (same options as the run that\n"
-        "                         wrote it); ends with the same bytes as an uninterrupted run\n\n"
+        "  --resume CKPT          continue from a checkpoint (same options and data as the\n"
+        "                         run that wrote it); ends with the same bytes as an\n"
+        "                         uninterrupted run\n"
+        "  --restart              start over although MODEL.ckpt holds an unfinished run\n"
+        "                         (without it, or --resume, that is refused)\n\n"
         "Per pass, stdout gets one row: pass, eta, eps_k min/median/max, on-the-fly training\n"
-        "error, end-of-pass training and test error (%%), mean loss, seconds (the whole pass)\n"
+        "error, end-of-pass training and test error (%), mean loss, seconds (the whole pass)\n"
         "and train_seconds (without the evaluation). Ctrl-C finishes the current pattern\n"
-        "(SGD: the current batch), writes the checkpoint and exits 130.\n",
-        DISTORT_TRANSLATE, DISTORT_SCALE, DISTORT_SQUEEZE, DISTORT_SHEAR);
+        "(SGD: the current batch), writes the checkpoint and exits 130.\n", stdout);
 }
 
 int cmd_train(int argc, char **argv) {
@@ -159,12 +165,14 @@ int cmd_train(int argc, char **argv) {
         {"momentum", required_argument, 0, 'M'}, {"batch", required_argument, 0, 'B'},
         {"schedule", required_argument, 0, 'C'}, {"eval", required_argument, 0, 'V'},
         {"hkk-subsample", required_argument, 0, 'K'},
+        {"restart", no_argument, 0, 'W'},
         {0, 0, 0, 0}};
     lenet_train_config o;
     lenet_train_config_default(&o);
     const char *data = NULL, *out = NULL, *log = NULL;
     int init_given = 0;
     int c, loss_given = 0, ranges_given = 0, print_settings = 0, hs_given = 0;
+    int restart = 0; /* --restart: replace an unfinished run's checkpoint (checkpoint.h) */
     int opt_given = 0, sgd_given = 0, sdlm_given = 0;
     const char *C = "train";
     optind = 1;
@@ -229,6 +237,7 @@ int cmd_train(int argc, char **argv) {
         case 'o': out = optarg; break;
         case 'l': log = optarg; break;
         case 'r': o.resume = optarg; break;
+        case 'W': restart = 1; break;
         case 'D': o.distort = 1; break;
         case 'T': ranges_given = 1; if (cli_double("--distort-translate", optarg, 0, 10, &o.dg.translate)) return EXIT_USAGE; break;
         case 'S': ranges_given = 1; if (cli_double("--distort-scale", optarg, 0, 0.9, &o.dg.scale)) return EXIT_USAGE; break;
@@ -248,6 +257,7 @@ int cmd_train(int argc, char **argv) {
     }
     if (optind < argc) return cli_usage_error(C, "unexpected argument '%s'", argv[optind]);
     if (!out && !print_settings) return cli_usage_error(C, "-o MODEL is required");
+    if (restart && o.resume) return cli_usage_error(C, "--restart and --resume contradict each other");
     if (ranges_given && !o.distort)
         return cli_usage_error(C, "--distort-translate/scale/squeeze/shear need --distort");
     if (o.arch.out == LENET_OUT_RBF && o.loss == LOSS_SOFTMAX)
@@ -316,6 +326,17 @@ int cmd_train(int argc, char **argv) {
         return cli_usage_error(C, "--train-size %ld is larger than the training set (%d)",
                                o.train_size, tr.n);
     }
+    /* the run's outputs are its own (MODEL.lock), and an unfinished run is not replaced */
+    char lockpath[4200];
+    snprintf(lockpath, sizeof lockpath, "%s.lock", out);
+    const int lockfd = afile_lock(lockpath, err, sizeof err);
+    if (lockfd < 0 || (!o.resume && !restart && checkpoint_check_fresh(ckpt, err, sizeof err) != 0)) {
+        fprintf(stderr, "lenet98 train: %s\n", err);
+        afile_unlock(lockfd, lockpath);
+        mnist_free(&tr);
+        mnist_free(&te);
+        return 1;
+    }
     o.train = &tr;
     o.test = &te;
     o.out = out;
@@ -352,6 +373,7 @@ int cmd_train(int argc, char **argv) {
         fprintf(stderr, "lenet98 train: %s\n", err);
         rc = 1;
     }
+    afile_unlock(lockfd, lockpath);
     mnist_free(&tr);
     mnist_free(&te);
     return rc;

@@ -206,7 +206,7 @@ int lenet_train(const lenet_train_config *c, const lenet_train_hooks *hooks,
     const int sdlm = c->optim.kind == OPTIM_SDLM;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     if (r) gsl_rng_set(r, (unsigned long)c->seed);
-    train_state st = {1, 0, 0, 0, 0, NULL, 0, 0};
+    train_state st = {1, 0, 0, 0, 0, NULL, 0, 0, checkpoint_data_sum(tr, te), c->passes};
     lenet_model *m = NULL;
     optim o = {c->optim, 0, NULL, NULL};
     lenet_acts *a = lenet_acts_alloc();
@@ -223,7 +223,9 @@ int lenet_train(const lenet_train_config *c, const lenet_train_hooks *hooks,
     for (long i = 0; i < N; i++) order[i] = (size_t)i;
     gsl_ran_shuffle(r, order, (size_t)N, sizeof(size_t));
     if (c->resume) {
-        m = checkpoint_read(c->resume, settings, &st, r, &o.eps, &o.vel, err, errn);
+        const ckpt_expect x = {settings, c->passes, N, &c->arch, !sdlm, (uint64_t)c->seed,
+                               st.data_sum};
+        m = checkpoint_read(c->resume, &x, &st, r, &o.eps, &o.vel, err, errn);
         if (!m) {
             rc = LENET_TRAIN_ERROR;
             goto out;
@@ -287,10 +289,11 @@ int lenet_train(const lenet_train_config *c, const lenet_train_hooks *hooks,
                                               N, eta, &pred, &stepped);
             st.otf_errors += pred != tr->labels[p];
             if (!isfinite(e)) {
+                char said[4400];
                 snprintf(err, errn,
-                         "loss is %g at pass %ld, pattern %ld (training image %zu): stopping; "
-                         "the last good checkpoint %s is intact",
-                         e, st.pass, st.pos, p, ckpt);
+                         "loss is %g at pass %ld, pattern %ld (training image %zu): stopping; %s",
+                         e, st.pass, st.pos, p,
+                         checkpoint_describe(ckpt, settings, said, sizeof said));
                 rc = LENET_TRAIN_ERROR;
                 goto out;
             }
@@ -312,8 +315,9 @@ int lenet_train(const lenet_train_config *c, const lenet_train_hooks *hooks,
         int finite = 1;
         for (size_t k = 0; k < m->n; k++) finite &= isfinite(m->w.c1w[k]) != 0;
         if (!finite) {
-            snprintf(err, errn, "a weight is not finite after pass %ld: stopping; the last "
-                                "good checkpoint %s is intact", st.pass, ckpt);
+            char said[4400];
+            snprintf(err, errn, "a weight is not finite after pass %ld: stopping; %s", st.pass,
+                     checkpoint_describe(ckpt, settings, said, sizeof said));
             rc = LENET_TRAIN_ERROR;
             goto out;
         }

@@ -36,6 +36,7 @@ extern int check_passed, check_failed, check_verbose;
 
 /* the groups, one per file in tests/ */
 void test_counts(void);
+void test_ckpt(void);
 void test_codes(void);
 void test_layers(void);
 void test_kernels(void);

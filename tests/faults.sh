@@ -24,17 +24,6 @@ mkidx "$T/d" train 40
 mkidx "$T/d" t10k 20
 TR="--data $T/d --passes 3 --train-size 40 --hessian-samples 10 --seed 7"
 
-# waits until process $1 is stopped (state T); 0 if it is, 1 if it exited or 60 s passed
-wait_stopped() {
-    i=0
-    while [ $i -lt 6000 ]; do
-        s=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) || return 1
-        [ "$s" = T ] && return 0
-        [ "$s" = Z ] && return 1
-        sleep 0.01; i=$((i + 1))
-    done
-    return 1
-}
 # no "*.tmp*" files left in directory $1
 no_temps() { [ -z "$(find "$1" -name '*.tmp*')" ]; }
 

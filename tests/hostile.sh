@@ -91,9 +91,11 @@ $L eval --model "$T/m.bin" --data "$T/d" >/dev/full 2>"$T/err"; rc=$?
     bad "eval >/dev/full: exit $rc, expected 1: $(cat "$T/err")"
 for cmd in "info" "prototypes" "train $TR -o $T/full.bin" "classify --model $T/m.bin $T/digit.pgm" \
            "init --help" "eval --help" "classify --help" "train --help"; do
+    rm -f "$T/full.bin.ckpt" # a stopped run's checkpoint: the next would (rightly) refuse it
     $L $cmd >/dev/full 2>"$T/err"; rc=$?
     [ $rc -eq 1 ] && grep -q "stdout: write failed" "$T/err" && ok ||
         bad "$cmd >/dev/full: exit $rc, expected 1 and a message: $(cat "$T/err")"
+    rm -f "$T/full.bin.ckpt"
     $L $cmd >&- 2>"$T/err"; rc=$?
     [ $rc -eq 1 ] && grep -q "stdout: write failed" "$T/err" && ok ||
         bad "$cmd with stdout closed: exit $rc, expected 1 and a message: $(cat "$T/err")"

@@ -45,3 +45,15 @@ mkidx() {
       i=0; while [ $i -lt "$3" ]; do printf "\\0$((i % 10 / 8))$((i % 10 % 8))"; i=$((i + 1)); done
     } > "$1/$2-labels-idx1-ubyte"
 }
+
+# waits until process $1 is stopped (state T); 0 if it is, 1 if it exited or 60 s passed
+wait_stopped() {
+    i=0
+    while [ $i -lt 6000 ]; do
+        s=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) || return 1
+        [ "$s" = T ] && return 0
+        [ "$s" = Z ] && return 1
+        sleep 0.01; i=$((i + 1))
+    done
+    return 1
+}

@@ -41,6 +41,7 @@ int main(int argc, char **argv) {
     test_distort();
     test_normalize();
     test_train();
+    test_ckpt();
     printf("%d passed, %d failed\n", check_passed, check_failed);
     return check_failed ? 1 : 0;
 }

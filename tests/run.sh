@@ -10,7 +10,7 @@ export VALGRIND
 total_p=0; total_f=0; status=0
 out=$(mktemp); skips=$(mktemp); trap 'rm -f "$out" "$skips"' EXIT
 for t in "$VALGRIND $B/test-double" "$VALGRIND $B/test-float" "tests/cli.sh $B" \
-         "tests/modern.sh $B" "tests/classify.sh $B" "tests/faults.sh $B" "tests/hostile.sh $B" \
+         "tests/modern.sh $B" "tests/classify.sh $B" "tests/faults.sh $B" "tests/hostile.sh $B" "tests/ckpt.sh $B" \
          "tests/jobs.sh $B" "tests/fuzz/replay.sh $B" "tests/pyloader.sh $B" "tests/reference.sh $B" "tests/archive.sh $B"; do
     sh -c "$t" >"$out" 2>&1; rc=$?
     cat "$out"

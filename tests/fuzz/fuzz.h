@@ -13,6 +13,7 @@ int fuzz_idx(const uint8_t *d, size_t n);
 int fuzz_idx_gz(const uint8_t *d, size_t n);
 int fuzz_model(const uint8_t *d, size_t n);
 int fuzz_pgm(const uint8_t *d, size_t n);
+int fuzz_ckpt(const uint8_t *d, size_t n);
 
 /* The readers take a path: puts the bytes into an in-memory file (memfd, reused) and returns
  * a path that opens it ("/proc/self/fd/N"). Aborts if that is impossible. */

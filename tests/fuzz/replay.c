@@ -13,7 +13,7 @@ static const struct {
     const char *name;
     int (*run)(const uint8_t *, size_t);
 } targets[] = {{"idx", fuzz_idx}, {"idx_gz", fuzz_idx_gz}, {"model", fuzz_model},
-               {"pgm", fuzz_pgm}};
+               {"pgm", fuzz_pgm}, {"ckpt", fuzz_ckpt}};
 
 /* the whole file; NULL if unreadable */
 static uint8_t *slurp(const char *path, size_t *n) {
@@ -41,7 +41,7 @@ static uint8_t *slurp(const char *path, size_t *n) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: fuzz-replay idx|idx_gz|model|pgm FILE...\n");
+        fprintf(stderr, "usage: fuzz-replay idx|idx_gz|model|pgm|ckpt FILE...\n");
         return 2;
     }
     int (*run)(const uint8_t *, size_t) = NULL;

@@ -6,7 +6,7 @@ B=${1:-build}
 D=$(dirname "$0")
 pass=0; fail=0
 echo "# fuzz replay"
-for t in idx idx_gz model pgm; do
+for t in idx idx_gz model pgm ckpt; do
     for f in "$D/corpus/$t"/* "$D/regressions/$t"/*; do
         [ -f "$f" ] || continue
         if $VALGRIND "$B/fuzz-replay" "$t" "$f" >/dev/null; then pass=$((pass + 1))
