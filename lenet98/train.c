@@ -40,34 +40,89 @@ static lenet_train_faults faults_from_env(void) {
 }
 
 typedef struct {
-    int tty; /* stderr is a terminal: a progress line within each pass */
+    int tty;     /* stderr is a terminal: a progress line within each pass */
+    int tty_out; /* stdout is a terminal: the rows aligned in columns (else TSV, as the log) */
     long passes, n;
+    double eval_seconds; /* the last pass's evaluation, for the time left (0: none yet) */
 } train_cli;
 
+/* a TSV line on a terminal: each field right-aligned to its column's width (the header's
+ * names, at least 8 wide); comments as they are */
+static void put_aligned(const char *line) {
+    if (line[0] == '#') {
+        fputs(line, stdout);
+        return;
+    }
+    static const char *const names = LENET_TRAIN_LOG_COLUMNS;
+    const char *n = names;
+    for (const char *f = line; *f && *f != '\n';) {
+        const size_t len = strcspn(f, "\t\n"), nlen = strcspn(n, "\t\n");
+        const int w = nlen < 8 ? 8 : (int)nlen;
+        printf("%s%*.*s", f == line ? "" : " ", w, (int)len, f);
+        f += len;
+        if (*f == '\t') f++;
+        n += nlen;
+        if (*n == '\t') n++;
+    }
+    putchar('\n');
+}
+
+/* stdout's rows: TSV in files and pipes, aligned on a terminal; text may hold several lines */
+static void put_rows(const train_cli *t, const char *text) {
+    if (!t->tty_out) {
+        fputs(text, stdout);
+        return;
+    }
+    while (*text) {
+        const char *e = strchr(text, '\n');
+        const size_t len = e ? (size_t)(e - text) + 1 : strlen(text);
+        char line[1024];
+        snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), text);
+        put_aligned(line);
+        text += len;
+    }
+}
+
 static void on_start(void *ctx, const lenet_train_start *s) {
-    (void)ctx;
+    const train_cli *t = ctx;
     if (s->resumed)
         fprintf(stderr, "lenet98 train: resuming at pass %ld, pattern %ld\n", s->pass, s->pos);
     printf("# lenet98 train: %s\n# revision %s\n", s->settings, s->revision);
-    printf("%s", LENET_TRAIN_LOG_COLUMNS);
-    fputs(s->log, stdout);
+    put_rows(t, LENET_TRAIN_LOG_COLUMNS);
+    put_rows(t, s->log);
     fflush(stdout);
+}
+
+/* seconds as "1h02m", "3m05s" or "42s" */
+static void fmt_left(char *buf, size_t n, double s) {
+    const long k = s < 0 ? 0 : (long)(s + 0.5);
+    if (k >= 3600) snprintf(buf, n, "%ldh%02ldm", k / 3600, k / 60 % 60);
+    else if (k >= 60) snprintf(buf, n, "%ldm%02lds", k / 60, k % 60);
+    else snprintf(buf, n, "%lds", k);
 }
 
 static void on_progress(void *ctx, long pass, long pos, long otf_errors, double seconds) {
     const train_cli *t = ctx;
     if (!t->tty) return;
     const double rate = (pos + 1) / seconds;
-    fprintf(stderr, "\rpass %ld/%ld  %6.0f patterns/s  running error %5.2f%%  "
-                    "%4.0f s left in pass ",
-            pass, t->passes, rate, 100.0 * otf_errors / (pos + 1), (t->n - pos - 1) / rate);
+    /* this pass's training left, then each pass to come at this rate plus its evaluation */
+    const double pass_left = (t->n - pos - 1) / rate;
+    const double run_left = pass_left + t->eval_seconds +
+                            (double)(t->passes - pass) * (t->n / rate + t->eval_seconds);
+    char a[32], b[32];
+    fmt_left(a, sizeof a, pass_left);
+    fmt_left(b, sizeof b, run_left);
+    fprintf(stderr, "\rpass %ld/%ld  %6.0f patterns/s  running error %5.2f%%  %s left in "
+                    "pass, %s in run ",
+            pass, t->passes, rate, 100.0 * otf_errors / (pos + 1), a, b);
 }
 
 /* the row on stdout; non-zero (stop) if stdout is gone */
 static int on_pass(void *ctx, const lenet_train_pass *p) {
-    const train_cli *t = ctx;
-    if (t->tty) fprintf(stderr, "\r%78s\r", "");
-    fputs(p->row, stdout);
+    train_cli *t = ctx;
+    if (t->tty) fprintf(stderr, "\r%100s\r", "");
+    t->eval_seconds = p->seconds - p->train_seconds;
+    put_rows(t, p->row);
     fflush(stdout);
     return afile_stdout_failed();
 }
@@ -350,7 +405,7 @@ int cmd_train(int argc, char **argv) {
     sa.sa_handler = on_sigint;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    train_cli cli = {isatty(2), o.passes, o.train_size};
+    train_cli cli = {isatty(2), isatty(1), o.passes, o.train_size, 0};
     const lenet_train_hooks hooks = {&cli, on_start, on_pass, on_progress};
     lenet_train_result res;
     const int status = lenet_train(&o, &hooks, &res, err, sizeof err);

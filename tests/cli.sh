@@ -174,5 +174,16 @@ reject "train: an extra argument" "unexpected argument 'x'" "$L" train $TT x
 reject "train: a distortion out of range" "--distort-translate: '11' is not a number in \[0, 10\]" "$L" train $TT --distort --distort-translate 11
 for v in nan inf -inf 1e10 x; do reject "classify --threshold $v" "--threshold: '$v' is not a number in" "$L" classify --model "$T/a.bin" --threshold "$v" "$T/dark.pgm"; done
 reject "classify: an unknown option value" "--invert: 'sometimes'" "$L" classify --model "$T/a.bin" --invert sometimes "$T/dark.pgm"
+# on a terminal (script(1) gives one) train's rows are aligned columns; in the log and in a
+# pipe they stay TSV
+if command -v script >/dev/null 2>&1; then
+    script -qec "'$L' train --data '$T/d' --train-size 20 --passes 2 --hessian-samples 5 -o '$T/tty.bin'" /dev/null > "$T/tty.out" 2>&1 && ok || bad "train on a terminal ($(head -c 300 "$T/tty.out"))"
+    tr -d '\r' < "$T/tty.out" | grep -q '^    pass      eta  eps_min eps_median' && ok || bad "train on a terminal: aligned header ($(head -c 400 "$T/tty.out"))"
+    tr -d '\r' < "$T/tty.out" | grep -v '^#' | grep -q "$(printf '\t')" && bad "train on a terminal: no tabs in the rows" || ok
+    grep -q "^pass$(printf '\t')eta$(printf '\t')" "$T/tty.bin.log.tsv" && ok || bad "the log stays TSV"
+    "$L" train --data "$T/d" --train-size 20 --passes 1 --hessian-samples 5 --restart -o "$T/tty.bin" | grep -q "^1$(printf '\t')" && ok || bad "train in a pipe: TSV rows"
+else
+    echo "SKIP cli: train on a terminal (no script(1))"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
