@@ -226,15 +226,16 @@ lenet_model *checkpoint_read(const char *path, const ckpt_expect *x, train_state
     rd_t rd;
     ckpt_head h;
     if (ckpt_read_head(path, buf, len, &rd, &h, err, errn) != 0) goto done;
-    if (h.sl != strlen(x->settings) || memcmp(h.settings, x->settings, h.sl) != 0) {
-        snprintf(err, errn, "%s: written with other settings: %.*s", path,
-                 (int)(h.sl > 400 ? 400 : h.sl), (const char *)h.settings);
-        goto done;
-    }
+    /* the data first: the settings line names it too, and this says so more plainly */
     if (h.data_sum != x->data_sum) {
         snprintf(err, errn, "%s: written for other data (data checksum %016llx, this run's "
                  "%016llx): resume with the --data of the run that wrote it", path,
                  (unsigned long long)h.data_sum, (unsigned long long)x->data_sum);
+        goto done;
+    }
+    if (h.sl != strlen(x->settings) || memcmp(h.settings, x->settings, h.sl) != 0) {
+        snprintf(err, errn, "%s: written with other settings: %.*s", path,
+                 (int)(h.sl > 400 ? 400 : h.sl), (const char *)h.settings);
         goto done;
     }
 #define CKPT_BAD(...)                                                                      \

@@ -339,16 +339,11 @@ int cmd_train(int argc, char **argv) {
         return cli_usage_error(C, "--hessian-every %ld never comes within a pass of %ld "
                                   "patterns (0 = once per pass)", o.hessian_every, o.train_size);
 
-    char err[1024], settings[1024], ckpt[4200], logpath[4200];
-    lenet_train_settings(settings, sizeof settings, &o);
-    if (print_settings) {
-        puts(settings);
-        return 0;
-    }
-    snprintf(ckpt, sizeof ckpt, "%s.ckpt", out);
-    snprintf(logpath, sizeof logpath, "%s", log ? log : "");
-    if (!log) snprintf(logpath, sizeof logpath, "%s.log.tsv", out);
-    {
+    char err[1024], settings[1024], ckpt[4200] = "", logpath[4200] = "";
+    if (!print_settings) {
+        snprintf(ckpt, sizeof ckpt, "%s.ckpt", out);
+        snprintf(logpath, sizeof logpath, "%s", log ? log : "");
+        if (!log) snprintf(logpath, sizeof logpath, "%s.log.tsv", out);
         const char *const names[] = {"-o", "--log", "the checkpoint (-o).ckpt"};
         const char *const paths[] = {out, logpath, ckpt};
         if (cli_check_paths(C, 3, names, paths)) return EXIT_USAGE;
@@ -366,6 +361,22 @@ int cmd_train(int argc, char **argv) {
         mnist_free(&tr);
         return 1;
     }
+    if (o.train_size > tr.n) {
+        mnist_free(&tr);
+        mnist_free(&te);
+        return cli_usage_error(C, "--train-size %ld is larger than the training set (%d)",
+                               o.train_size, tr.n);
+    }
+    o.train = &tr;
+    o.test = &te;
+    lenet_train_settings(settings, sizeof settings, &o);
+    if (print_settings) {
+        /* nothing trained or written: the run's description, with its data's checksum */
+        mnist_free(&tr);
+        mnist_free(&te);
+        puts(settings);
+        return 0;
+    }
     /* an output that cannot be written (a directory, an input, ...) is refused now, not
      * after the first pass */
     if (afile_check(out, err, sizeof err) != 0 || afile_check(logpath, err, sizeof err) != 0 ||
@@ -374,12 +385,6 @@ int cmd_train(int argc, char **argv) {
         mnist_free(&tr);
         mnist_free(&te);
         return 1;
-    }
-    if (o.train_size > tr.n) {
-        mnist_free(&tr);
-        mnist_free(&te);
-        return cli_usage_error(C, "--train-size %ld is larger than the training set (%d)",
-                               o.train_size, tr.n);
     }
     /* the run's outputs are its own (MODEL.lock), and an unfinished run is not replaced */
     char lockpath[4200];
@@ -392,8 +397,7 @@ int cmd_train(int argc, char **argv) {
         mnist_free(&te);
         return 1;
     }
-    o.train = &tr;
-    o.test = &te;
+
     o.out = out;
     o.log = logpath;
     o.checkpoint = ckpt;

@@ -50,51 +50,48 @@ const char *lenet_loss_name(loss_kind k) {
     return k == LOSS_MSE ? "mse" : k == LOSS_MAP ? "map" : "softmax";
 }
 
+/* the code path the hot loops take on this machine (lenet.h LENET_HOT): bits may differ
+ * between paths, so the settings name it */
+static const char *code_path(void) {
+#if defined(LENET_REFERENCE)
+    return "reference";
+#elif defined(LENET_NO_CLONES)
+    return "native";
+#elif defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("x86-64-v4")   ? "x86-64-v4"
+           : __builtin_cpu_supports("x86-64-v3") ? "x86-64-v3"
+                                                 : "x86-64";
+#else
+    return "generic";
+#endif
+}
+
 void lenet_train_settings(char *buf, size_t n, const lenet_train_config *c) {
-    char tag[128];
+    char tag[128], dist[160] = "none", data[32] = "none";
     const optim_config *o = &c->optim;
     lenet_arch_tag(&c->arch, tag, sizeof tag);
     const char *init = c->init == LENET_INIT_PAPER ? "paper"
                        : c->init == LENET_INIT_SQRT ? "sqrt"
                                                     : "torch";
-    if (o->kind == OPTIM_SDLM)
-        snprintf(buf, n,
-                 "arch=%s init=%s loss=%s j=%g optimizer=sdlm mu=%g eta_scale=%g passes=%ld "
-                 "train_size=%ld hessian_samples=%ld hessian_every=%ld seed=%ld",
-                 tag, init, lenet_loss_name(c->loss), c->j, o->mu, o->eta_scale, c->passes,
-                 c->train_size, c->hessian_samples, c->hessian_every, c->seed);
-    else
-        snprintf(buf, n,
-                 "arch=%s init=%s loss=%s j=%g optimizer=sgd lr=%g momentum=%g batch=%ld "
-                 "schedule=%s passes=%ld train_size=%ld seed=%ld",
-                 tag, init, lenet_loss_name(c->loss), c->j, o->lr, o->momentum, o->batch,
-                 o->schedule == OPTIM_SCHED_CONST ? "const" : "cosine", c->passes,
-                 c->train_size, c->seed);
-    if (o->kind == OPTIM_SDLM) {
-        const size_t k = strlen(buf);
-        snprintf(buf + k, n - k, " hkk_subsample=%s",
-                 o->hkk_subsample == LENET_HKK_BLOCK ? "block" : "eq23");
-    }
-    if (o->kind == OPTIM_SDLM && o->eps_max > 0) {
-        const size_t k = strlen(buf);
-        snprintf(buf + k, n - k, " eps_max=%g", o->eps_max);
-    }
-    if (c->eval_last) {
-        const size_t k = strlen(buf);
-        snprintf(buf + k, n - k, " eval=last");
-    }
-    /* only when on, so the settings (and checkpoints) of undistorted runs are unchanged */
-    if (c->distort) {
-        const size_t k = strlen(buf);
-        snprintf(buf + k, n - k, " distort=translate:%g,scale:%g,squeeze:%g,shear:%g",
-                 c->dg.translate, c->dg.scale, c->dg.squeeze, c->dg.shear);
-        /* field:32 is named, 28 is not, so the settings of the runs made before the flag
-         * existed (all in 28x28) are unchanged */
-        if (c->dfield == DISTORT_FIELD) {
-            const size_t k2 = strlen(buf);
-            snprintf(buf + k2, n - k2, ",field:%d", c->dfield);
-        }
-    }
+    if (c->distort)
+        snprintf(dist, sizeof dist, "translate:%g,scale:%g,squeeze:%g,shear:%g,field:%d",
+                 c->dg.translate, c->dg.scale, c->dg.squeeze, c->dg.shear, c->dfield);
+    if (c->train && c->test)
+        snprintf(data, sizeof data, "%016llx",
+                 (unsigned long long)checkpoint_data_sum(c->train, c->test));
+    snprintf(buf, n,
+             "settings=%d arch=%s init=%s loss=%s j=%g optimizer=%s mu=%g eta_scale=%g "
+             "eps_max=%g hkk_subsample=%s hessian_samples=%ld hessian_every=%ld lr=%g "
+             "momentum=%g batch=%ld schedule=%s passes=%ld train_size=%ld seed=%ld eval=%s "
+             "distort=%s numerics=%d real=%s path=%s data=%s",
+             LENET_SETTINGS_VERSION, tag, init, lenet_loss_name(c->loss), c->j,
+             o->kind == OPTIM_SDLM ? "sdlm" : "sgd", o->mu, o->eta_scale, o->eps_max,
+             o->hkk_subsample == LENET_HKK_BLOCK ? "block" : "eq23", c->hessian_samples,
+             c->hessian_every, o->lr, o->momentum, o->batch,
+             o->schedule == OPTIM_SCHED_CONST ? "const" : "cosine", c->passes, c->train_size,
+             c->seed, c->eval_last ? "last" : "all", dist, LENET_NUMERICS,
+             sizeof(real) == sizeof(double) ? "double" : "float", code_path(), data);
 }
 
 /* The input field of training pattern i (an original, 0 <= i < N) in pass `pass`: the

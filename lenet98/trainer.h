@@ -55,12 +55,20 @@ typedef struct {
     lenet_train_faults faults;
 } lenet_train_config;
 
+/* The settings line names a run: every field, always, in one order, with the version of the
+ * line (LENET_SETTINGS_VERSION), of the numerical code (LENET_NUMERICS: bump it when a change
+ * to the kernels, the network, the loss or the optimisers changes the bits a run computes),
+ * the code path the hot loops take on this machine, and a checksum of the loaded training and
+ * test sets (checkpoint_data_sum; "none" when c->train or c->test is NULL). It is the
+ * checkpoint's key and, hashed, the run cache's (experiments/jobs.sh). */
+#define LENET_SETTINGS_VERSION 2
+#define LENET_NUMERICS 1
 /* The defaults of `lenet98 train`: the paper's settings (20 passes over 60,000 patterns,
  * SDLM, mu 0.02, 500 h_kk samples, the MAP loss with j = 1, the 1998 network), no files. */
 void lenet_train_config_default(lenet_train_config *c);
 
-/* The settings that decide the result, one line: the key of the checkpoint and the log
- * header. Only the optimiser's own settings appear. */
+/* The settings that decide the result, one line (see LENET_SETTINGS_VERSION): the key of
+ * the checkpoint and the log header. */
 void lenet_train_settings(char *buf, size_t n, const lenet_train_config *c);
 
 /* "mse", "map" or "softmax" */

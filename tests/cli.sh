@@ -81,8 +81,11 @@ expect 0 "train --distort" "$L" train --data "$T/d" --passes 2 --train-size 20 -
 expect 0 "train --distort again" "$L" train --data "$T/d" --passes 2 --train-size 20 --hessian-samples 10 --seed 5 --distort -o "$T/d2.bin"
 cmp -s "$T/d1.bin" "$T/d2.bin" && ok || bad "--distort: same seed and flags, the same model bytes"
 cmp -s "$T/d1.bin" "$T/t1.bin" && bad "--distort trains on other patterns than without" || ok
-grep -q '^# lenet98 train: .* distort=translate:2,scale:0.15,squeeze:0.15,shear:0.3,field:32$' "$T/d1.bin.log.tsv" && ok || bad "the log header records the distortion ranges and the 32x32 field (the default)"
-grep -q 'distort=' "$T/t1.bin.log.tsv" && bad "an undistorted run's settings do not mention distort" || ok
+grep -q '^# lenet98 train: .* distort=translate:2,scale:0.15,squeeze:0.15,shear:0.3,field:32 ' "$T/d1.bin.log.tsv" && ok || bad "the log header records the distortion ranges and the 32x32 field (the default)"
+grep -q ' distort=none ' "$T/t1.bin.log.tsv" && ok || bad "an undistorted run's settings say distort=none"
+# the data is part of the settings: other data, another line (and another run key)
+mkdir -p "$T/d2"; mkidx "$T/d2" train 21; mkidx "$T/d2" t10k 20
+[ "$("$L" train --settings --data "$T/d" --train-size 20)" != "$("$L" train --settings --data "$T/d2" --train-size 20)" ] && ok || bad "other data, other settings line"
 expect 0 "train --distort, other ranges" "$L" train --data "$T/d" --passes 2 --train-size 20 --hessian-samples 10 --seed 5 --distort --distort-translate 1 --distort-shear 0 -o "$T/d3.bin"
 cmp -s "$T/d1.bin" "$T/d3.bin" && bad "other ranges give another model" || ok
 expect 1 "resume a --distort checkpoint without --distort is refused" "$L" train --data "$T/d" --passes 2 --train-size 20 --hessian-samples 10 --seed 5 -o "$T/d1.bin" --resume "$T/d1.bin.ckpt"
@@ -90,7 +93,7 @@ expect 2 "a range flag without --distort" "$L" train --data "$T/d" --distort-sca
 expect 2 "a negative range" "$L" train --data "$T/d" --distort --distort-shear -0.1 -o "$T/x.bin"
 expect 2 "--distort-field other than 28 or 32" "$L" train --data "$T/d" --distort --distort-field 30 -o "$T/x.bin"
 expect 0 "train --distort --distort-field 28" "$L" train --data "$T/d" --passes 1 --train-size 20 --hessian-samples 10 --seed 5 --distort --distort-field 28 -o "$T/f28.bin"
-grep -q 'distort=translate:2,scale:0.15,squeeze:0.15,shear:0.3$' "$T/f28.bin.log.tsv" && ok || bad "the log header of a 28x28 run names no field"
+grep -q 'distort=translate:2,scale:0.15,squeeze:0.15,shear:0.3,field:28 ' "$T/f28.bin.log.tsv" && ok || bad "the log header of a 28x28 run names its field"
 
 # eval --reject-curve on the tiny set
 expect 0 "eval --reject-curve" "$L" eval --model "$T/a.bin" --data "$T/d" --set train --reject-curve "$T/rej.tsv"

@@ -16,14 +16,15 @@ SUITE=jobs
 # two machines' worth of the same layout: build/lenet98, experiments/train-run.sh, data/
 for m in make par; do
     mkdir -p "$T/$m/build" "$T/$m/experiments" "$T/$m/data"
-    cp "$L" "$T/$m/build/lenet98"; cp experiments/train-run.sh experiments/col.sh "$T/$m/experiments/"
+    cp "$L" "$T/$m/build/lenet98"; cp experiments/train-run.sh experiments/col.sh experiments/jobs.sh "$T/$m/experiments/"
 done
 mkidx "$T/make/data" train 200; mkidx "$T/make/data" t10k 100
 cp "$T/make/data"/* "$T/par/data/"
 
 # the list: one line per run, KEY NAME lenet98 train FLAGS (keys from the settings line)
 for s in 1 2; do
-    k=$(cd "$T/make" && LENET98=build/lenet98 DATA=data "$OLDPWD/experiments/jobs.sh" key --seed "$s" --passes 1 --train-size 200)
+    # the key names the data too: computed where the runs will read theirs
+    k=$(cd "$T/make" && LENET98=build/lenet98 DATA=data experiments/jobs.sh key --seed "$s" --passes 1 --train-size 200)
     echo "$k tests/tiny/s$s lenet98 train --seed $s --passes 1 --train-size 200"
 done > "$T/list"
 [ "$(cut -d' ' -f1 "$T/list" | sort -u | grep -c '^[0-9a-f]\{16\}$')" -eq 2 ] && ok || bad "two distinct 16-hex keys: $(cat "$T/list")"
