@@ -700,6 +700,66 @@ void linear_backward2(real *ddin, real *hwt, real *hb, const real *ddout, const 
     linear_backprop_fast(ddin, hwt, hb, ddout, in, wt, nin, nout, 1);
 }
 
+/* inputs i0 .. i0 + nb LANES - 1 of linear_backward_sdlm: as linear_back_block, then the
+ * step wt -= eps dwt, dwt = 0, each weight used for din before it moves */
+ALWAYS_INLINE void linear_sdlm_block(int nb, real *din, real *wt, real *dwt, const real *dout,
+                                     const real *in, const real *eps, int nin, int nout,
+                                     int i0) {
+    vec x[BLOCK], acc[BLOCK];
+    for (int j = 0; j < nb; j++) {
+        x[j] = vload(in + i0 + j * LANES);
+        acc[j] = din ? vload(din + i0 + j * LANES) : vsplat(0);
+    }
+    const vec zero = vsplat(0);
+    for (int o = 0; o < nout; o++) {
+        const real d = dout[o];
+        const size_t row = (size_t)o * nin + i0;
+        for (int j = 0; j < nb; j++) {
+            const size_t k = row + (size_t)j * LANES;
+            const vec g = vload(dwt + k) + d * x[j], wv = vload(wt + k);
+            if (din) acc[j] += wv * d;
+            const vec step = wv - vload(eps + k) * g;
+            vstore(wt + k, &step);
+            vstore(dwt + k, &zero);
+        }
+    }
+    if (din)
+        for (int j = 0; j < nb; j++) vstore(din + i0 + j * LANES, &acc[j]);
+}
+
+LENET_HOT
+void linear_backward_sdlm(real *din, real *wt, real *b, real *dwt, real *db, const real *dout,
+                          const real *in, const real *eps_w, const real *eps_b, int nin,
+                          int nout) {
+    enum { LB = 4 }; /* vectors per block, as linear_backprop_fast */
+    for (int o = 0; o < nout; o++) {
+        b[o] -= eps_b[o] * (db[o] + dout[o]);
+        db[o] = 0;
+    }
+    const int full = nin / LANES * LANES;
+    for (int i0 = 0; i0 < full; i0 += LB * LANES) {
+        const int nb = (full - i0) / LANES < LB ? (full - i0) / LANES : LB;
+        if (nb == LB) /* literal block sizes: the whole blocks, then at most one short one */
+            linear_sdlm_block(LB, din, wt, dwt, dout, in, eps_w, nin, nout, i0);
+        else if (nb == 3)
+            linear_sdlm_block(3, din, wt, dwt, dout, in, eps_w, nin, nout, i0);
+        else if (nb == 2)
+            linear_sdlm_block(2, din, wt, dwt, dout, in, eps_w, nin, nout, i0);
+        else
+            linear_sdlm_block(1, din, wt, dwt, dout, in, eps_w, nin, nout, i0);
+    }
+    for (int o = 0; o < nout; o++) { /* the last nin % LANES inputs */
+        const real d = dout[o];
+        for (int i = full; i < nin; i++) {
+            const size_t k = (size_t)o * nin + i;
+            const real g = dwt[k] + d * in[i];
+            if (din) din[i] += wt[k] * d;
+            wt[k] -= eps_w[k] * g;
+            dwt[k] = 0;
+        }
+    }
+}
+
 /* ======================================================================================
  * Subsampling (S2, S4). in (c,h,w) -> out (c,h/2,w/2); coef, bias (c). */
 
