@@ -13,6 +13,9 @@
 void squash_forward(real *x, const real *a, int n, lenet_squash kind);
 void squash_backward(real *da, const real *dx, const real *x, int n, lenet_squash kind);
 void squash_backward2(real *dda, const real *ddx, const real *x, int n, lenet_squash kind);
+/* the same, writing (=) instead of accumulating: for a da no other layer adds to */
+void squash_backward_set(real *da, const real *dx, const real *x, int n, lenet_squash kind);
+void squash_backward2_set(real *dda, const real *ddx, const real *x, int n, lenet_squash kind);
 
 /* ---- convolution: C1, C3 (and C5, which is also linear) --------------------------------
  * in (cin,h,w) -> out (cout,h-K+1,w-K+1), K = 5, valid; table (cout,cin) picks the input maps

@@ -462,10 +462,11 @@ static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const 
     const unsigned char *t3 = &m->table[0][0];
     const lenet_layers *X = &a->x;
     lenet_layers *DX = &a->dx, *DA = &a->da;
-    memset(DX, 0, sizeof *DX);
-    memset(DA, 0, sizeof *DA);
+    /* DX: each layer's derivative accumulates, from zero, c1 .. f6 (never in or out); DA:
+     * each is written once, by sq_back, so needs no clearing */
+    memset(DX->c1, 0, (size_t)((char *)(DX->f6 + F6_N) - (char *)DX->c1));
     void (*sq_back)(real *, const real *, const real *, int, lenet_squash) =
-        square ? squash_backward2 : squash_backward;
+        square ? squash_backward2_set : squash_backward_set;
 
     if (m->arch.out == LENET_OUT_RBF) {
         if (square)
