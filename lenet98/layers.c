@@ -132,6 +132,21 @@ void squash_backward2(real *dda, const real *ddx, const real *x, int n, lenet_sq
     for (int i = 0; i < n; i++) dda[i] += sq(squash_slope(x[i], kind)) * ddx[i];
 }
 
+/* da (n) = f'(a) dx (n) and dda (n) = f'(a)^2 ddx (n): the two above into a buffer not yet
+ * written, which then needs no clearing (the same values: each adds to zero) */
+LENET_HOT
+void squash_backward_set(real *da, const real *dx, const real *x, int n, lenet_squash kind) {
+#pragma omp simd
+    for (int i = 0; i < n; i++) da[i] = squash_slope(x[i], kind) * dx[i];
+}
+
+LENET_HOT
+void squash_backward2_set(real *dda, const real *ddx, const real *x, int n,
+                          lenet_squash kind) {
+#pragma omp simd
+    for (int i = 0; i < n; i++) dda[i] = sq(squash_slope(x[i], kind)) * ddx[i];
+}
+
 /* ======================================================================================
  * Convolution (C1, C3). in (cin,h,w), wt (pairs,K,K), b (cout) -> out (cout,oh,ow). */
 
@@ -453,64 +468,64 @@ ALWAYS_INLINE void conv_din_block(int nb, real *dsum, const real *dpad, int stri
     for (int j = 0; j < nb; j++) vstore(dsum + q0 + j * LANES, &acc[j]);
 }
 
-/* dwt[ky][kx] += sum_p dout_o[p] in[p + ky w + kx] (in squared), p = 0 .. P-1, for one
- * (output map, input map) pair; dw points at dout_o in wide coordinates (zero at the dropped
- * columns), tail its last LANES values with those already counted by the full vectors
- * zeroed. */
-ALWAYS_INLINE void conv_dw_pair(real *dkern, const real *dw, const vec *tail, const real *ip,
-                                int P, int w, int square) {
-    const int full = P / LANES;
-    /* two kernel rows at a time: 2K independent sums sharing each load of dout */
-    int ky = 0;
-    for (; ky + 1 < K; ky += 2) {
+/* dwt of no (1 or 2) pairs (o_j, c) sharing the input map c, in compact coordinates:
+ * dk_j[ky][kx] += sum_p dv_j[p] xc[kx][p + ky ow] over nv vectors of p. xc: the shifted copies
+ * of map c (conv_shifted_copies; squared in the second pass), planes ps apart, zero beyond
+ * h ow; dv_j: dout of o_j (n = oh ow values) zero-padded to nv LANES. Each load of the
+ * input serves both output maps, each load of dout all K rows of a kernel column. */
+ALWAYS_INLINE void conv_cdw_block(int no, real *const *dk, const real *const *dv,
+                                  const real *xc, int ps, int ow, int nv) {
+    for (int kx = 0; kx < K; kx++) {
         vec acc[2][K];
-        for (int kx = 0; kx < K; kx++) acc[0][kx] = acc[1][kx] = vsplat(0);
-        const real *r0 = ip + ky * w, *r1 = r0 + w;
-        for (int i = 0; i < full; i++) {
-            const vec d = vload(dw + i * LANES);
-            for (int kx = 0; kx < K; kx++) {
-                const vec x0 = vload(r0 + i * LANES + kx), x1 = vload(r1 + i * LANES + kx);
-                acc[0][kx] += square ? d * x0 * x0 : d * x0;
-                acc[1][kx] += square ? d * x1 * x1 : d * x1;
+        for (int j = 0; j < no; j++)
+            for (int ky = 0; ky < K; ky++) acc[j][ky] = vsplat(0);
+        const real *xk = xc + (size_t)kx * ps;
+        for (int i = 0; i < nv; i++) {
+            vec d[2];
+            for (int j = 0; j < no; j++) d[j] = vload(dv[j] + i * LANES);
+            for (int ky = 0; ky < K; ky++) {
+                const vec x = vload(xk + ky * ow + i * LANES);
+                for (int j = 0; j < no; j++) acc[j][ky] += d[j] * x;
             }
         }
-        if (P % LANES)
-            for (int kx = 0; kx < K; kx++) {
-                const vec x0 = vload(r0 + P - LANES + kx), x1 = vload(r1 + P - LANES + kx);
-                acc[0][kx] += square ? *tail * x0 * x0 : *tail * x0;
-                acc[1][kx] += square ? *tail * x1 * x1 : *tail * x1;
-            }
-        for (int kx = 0; kx < K; kx++) {
-            dkern[ky * K + kx] += vsum(acc[0][kx]);
-            dkern[(ky + 1) * K + kx] += vsum(acc[1][kx]);
-        }
+        for (int j = 0; j < no; j++)
+            for (int ky = 0; ky < K; ky++) dk[j][ky * K + kx] += vsum(acc[j][ky]);
     }
-    if (ky < K) { /* the last row of an odd K: even and odd chunks in separate sums */
-        vec acc[2][K];
-        for (int kx = 0; kx < K; kx++) acc[0][kx] = acc[1][kx] = vsplat(0);
-        const real *r0 = ip + ky * w;
-        int i = 0;
-        for (; i + 1 < full; i += 2) {
-            const vec d0 = vload(dw + i * LANES), d1 = vload(dw + (i + 1) * LANES);
-            for (int kx = 0; kx < K; kx++) {
-                const vec x0 = vload(r0 + i * LANES + kx), x1 = vload(r0 + (i + 1) * LANES + kx);
-                acc[0][kx] += square ? d0 * x0 * x0 : d0 * x0;
-                acc[1][kx] += square ? d1 * x1 * x1 : d1 * x1;
+}
+
+/* the vectors of dout per output map and the plane stride of the shifted copies, compact */
+static int cdw_vectors(int oh, int ow) { return (oh * ow + LANES - 1) / LANES; }
+static int cdw_plane(int oh, int ow) { return cdw_vectors(oh, ow) * LANES + (K - 1) * ow; }
+
+/* dwt of every pair, input map by input map (see conv_cdw_block); dkp[c cout + o]: the
+ * gradient kernel of pair (o,c), or NULL; dv: dout zero-padded, nv LANES a map */
+ALWAYS_INLINE void conv_cdw(real *const *dkp, const real *dv, const real *in, int cin,
+                            int cout, int h, int w, int ow, int square) {
+    const int oh = h - K + 1, nv = cdw_vectors(oh, ow), ps = cdw_plane(oh, ow);
+    real xc[CONV_MAXXS];
+    for (int c = 0; c < cin; c++) {
+        conv_shifted_copies(xc, in + (size_t)c * h * w, 1, h, w, ow);
+        /* conv_shifted_copies packs the planes h ow apart; spread them ps apart, last first */
+        for (int kx = K - 1; kx >= 0; kx--) {
+            real *dst = xc + (size_t)kx * ps;
+            memmove(dst, xc + (size_t)kx * h * ow, (size_t)h * ow * sizeof(real));
+            for (int i = h * ow; i < ps; i++) dst[i] = 0;
+            if (square)
+                for (int i = 0; i < h * ow; i++) dst[i] *= dst[i];
+        }
+        real *dk[2];
+        const real *dvo[2];
+        int no = 0;
+        for (int o = 0; o < cout; o++) {
+            if (!dkp[c * cout + o]) continue;
+            dk[no] = dkp[c * cout + o];
+            dvo[no] = dv + (size_t)o * nv * LANES;
+            if (++no == 2) {
+                conv_cdw_block(2, dk, dvo, xc, ps, ow, nv);
+                no = 0;
             }
         }
-        for (; i < full; i++) {
-            const vec d = vload(dw + i * LANES);
-            for (int kx = 0; kx < K; kx++) {
-                const vec x = vload(r0 + i * LANES + kx);
-                acc[0][kx] += square ? d * x * x : d * x;
-            }
-        }
-        if (P % LANES)
-            for (int kx = 0; kx < K; kx++) {
-                const vec x = vload(r0 + P - LANES + kx);
-                acc[1][kx] += square ? *tail * x * x : *tail * x;
-            }
-        for (int kx = 0; kx < K; kx++) dkern[ky * K + kx] += vsum(acc[0][kx] + acc[1][kx]);
+        if (no) conv_cdw_block(1, dk, dvo, xc, ps, ow, nv);
     }
 }
 
@@ -518,42 +533,53 @@ ALWAYS_INLINE void conv_backprop_fast(real *din, real *dwt, real *db, const real
                                       const real *in, const real *wt,
                                       const unsigned char *table, int cin, int cout, int h,
                                       int w, int square) {
-    const int oh = h - K + 1, ow = w - K + 1, P = (oh - 1) * w + ow, hw = h * w;
-    const int off = (K - 1) * w + K - 1;
-    const int hwv = (hw + LANES - 1) / LANES * LANES, stride = off + hwv;
-    /* dout of each output map in wide coordinates, zero-padded (see conv_din_block) */
-    real dpad[CONV_MAXPAD];
-    memset(dpad, 0, (size_t)cout * stride * sizeof(real));
+    const int oh = h - K + 1, ow = w - K + 1, hw = h * w, n = oh * ow;
+    const int nv = cdw_vectors(oh, ow);
+    /* db, and dout of each output map zero-padded to nv vectors (compact, for dwt) */
+    real dv[CONV_MAXPAD];
     for (int o = 0; o < cout; o++) {
-        const real *dop = dout + (size_t)o * oh * ow;
+        const real *dop = dout + (size_t)o * n;
         /* db: in LANES partial sums (a scalar sum waits on each add in turn) */
         real s = 0;
 #pragma omp simd reduction(+ : s)
-        for (int i = 0; i < oh * ow; i++) s += dop[i];
+        for (int i = 0; i < n; i++) s += dop[i];
         db[o] += s;
-        for (int y = 0; y < oh; y++)
-            memcpy(dpad + (size_t)o * stride + off + y * w, dop + y * ow,
-                   (size_t)ow * sizeof(real));
+        real *dvo = dv + (size_t)o * nv * LANES;
+        memcpy(dvo, dop, (size_t)n * sizeof(real));
+        for (int i = n; i < nv * LANES; i++) dvo[i] = 0;
     }
-    /* dwt, pair by pair; kp[o][c]: the kernel of pair (o,c), or NULL */
+    /* kp[c cout + o], dkp[c cout + o]: the kernel of pair (o,c) and its gradient, or NULL */
     const real *kp[CONV_MAXMAPS * CONV_MAXMAPS];
+    real *dkp[CONV_MAXMAPS * CONV_MAXMAPS];
     const real *kern = wt;
     real *dkern = dwt;
-    for (int o = 0; o < cout; o++) {
-        const real *dw = dpad + (size_t)o * stride + off;
-        vec tail = vload(dw + P - LANES);
-        for (int l = 0; l < LANES; l++)
-            if (P - LANES + l < P / LANES * LANES) tail[l] = 0;
+    for (int o = 0; o < cout; o++)
         for (int c = 0; c < cin; c++) {
             kp[c * cout + o] = NULL;
+            dkp[c * cout + o] = NULL;
             if (table && !table[o * cin + c]) continue;
             kp[c * cout + o] = kern;
-            conv_dw_pair(dkern, dw, &tail, in + (size_t)c * hw, P, w, square);
+            dkp[c * cout + o] = dkern;
             kern += K * K;
             dkern += K * K;
         }
-    }
+    /* LeNet's two shapes with literal sizes, so the taps' offsets are constants */
+    if (h == S2_H && w == S2_H)
+        conv_cdw(dkp, dv, in, cin, cout, S2_H, S2_H, C3_H, square);
+    else if (h == LENET_IN && w == LENET_IN)
+        conv_cdw(dkp, dv, in, cin, cout, LENET_IN, LENET_IN, C1_H, square);
+    else
+        conv_cdw(dkp, dv, in, cin, cout, h, w, ow, square);
     if (!din) return;
+    /* din: dout of each output map in wide coordinates, zero-padded (see conv_din_block) */
+    const int off = (K - 1) * w + K - 1;
+    const int hwv = (hw + LANES - 1) / LANES * LANES, stride = off + hwv;
+    real dpad[CONV_MAXPAD];
+    memset(dpad, 0, (size_t)cout * stride * sizeof(real));
+    for (int o = 0; o < cout; o++)
+        for (int y = 0; y < oh; y++)
+            memcpy(dpad + (size_t)o * stride + off + y * w, dout + (size_t)o * n + y * ow,
+                   (size_t)ow * sizeof(real));
     const int nb = block_size(hwv);
     real dsum[CONV_MAXHW + LANES];
     for (int c = 0; c < cin; c++) {
@@ -571,9 +597,12 @@ ALWAYS_INLINE void conv_backprop_fast(real *din, real *dwt, real *db, const real
 /* the fast kernel's scratch holds this layer */
 static int conv_fast_fits(int cin, int cout, int h, int w) {
     const int oh = h - K + 1, ow = w - K + 1, hw = h * w;
+    if (oh <= 0 || ow <= 0) return 0;
     const int stride = (K - 1) * w + K - 1 + (hw + LANES - 1) / LANES * LANES;
-    return oh > 0 && ow > 0 && (oh - 1) * w + ow >= LANES && hw <= CONV_MAXHW &&
-           cin <= CONV_MAXMAPS && cout <= CONV_MAXMAPS && (long)cout * stride <= CONV_MAXPAD;
+    return (oh - 1) * w + ow >= LANES && hw <= CONV_MAXHW && cin <= CONV_MAXMAPS &&
+           cout <= CONV_MAXMAPS && (long)cout * stride <= CONV_MAXPAD &&
+           (long)K * cdw_plane(oh, ow) <= CONV_MAXXS &&
+           (long)cout * cdw_vectors(oh, ow) * LANES <= CONV_MAXPAD;
 }
 
 LENET_HOT
@@ -684,6 +713,66 @@ LENET_HOT
 void linear_backward2(real *ddin, real *hwt, real *hb, const real *ddout, const real *in,
                       const real *wt, int nin, int nout) {
     linear_backprop_fast(ddin, hwt, hb, ddout, in, wt, nin, nout, 1);
+}
+
+/* inputs i0 .. i0 + nb LANES - 1 of linear_backward_sdlm: as linear_back_block, then the
+ * step wt -= eps dwt, dwt = 0, each weight used for din before it moves */
+ALWAYS_INLINE void linear_sdlm_block(int nb, real *din, real *wt, real *dwt, const real *dout,
+                                     const real *in, const real *eps, int nin, int nout,
+                                     int i0) {
+    vec x[BLOCK], acc[BLOCK];
+    for (int j = 0; j < nb; j++) {
+        x[j] = vload(in + i0 + j * LANES);
+        acc[j] = din ? vload(din + i0 + j * LANES) : vsplat(0);
+    }
+    const vec zero = vsplat(0);
+    for (int o = 0; o < nout; o++) {
+        const real d = dout[o];
+        const size_t row = (size_t)o * nin + i0;
+        for (int j = 0; j < nb; j++) {
+            const size_t k = row + (size_t)j * LANES;
+            const vec g = vload(dwt + k) + d * x[j], wv = vload(wt + k);
+            if (din) acc[j] += wv * d;
+            const vec step = wv - vload(eps + k) * g;
+            vstore(wt + k, &step);
+            vstore(dwt + k, &zero);
+        }
+    }
+    if (din)
+        for (int j = 0; j < nb; j++) vstore(din + i0 + j * LANES, &acc[j]);
+}
+
+LENET_HOT
+void linear_backward_sdlm(real *din, real *wt, real *b, real *dwt, real *db, const real *dout,
+                          const real *in, const real *eps_w, const real *eps_b, int nin,
+                          int nout) {
+    enum { LB = 4 }; /* vectors per block, as linear_backprop_fast */
+    for (int o = 0; o < nout; o++) {
+        b[o] -= eps_b[o] * (db[o] + dout[o]);
+        db[o] = 0;
+    }
+    const int full = nin / LANES * LANES;
+    for (int i0 = 0; i0 < full; i0 += LB * LANES) {
+        const int nb = (full - i0) / LANES < LB ? (full - i0) / LANES : LB;
+        if (nb == LB) /* literal block sizes: the whole blocks, then at most one short one */
+            linear_sdlm_block(LB, din, wt, dwt, dout, in, eps_w, nin, nout, i0);
+        else if (nb == 3)
+            linear_sdlm_block(3, din, wt, dwt, dout, in, eps_w, nin, nout, i0);
+        else if (nb == 2)
+            linear_sdlm_block(2, din, wt, dwt, dout, in, eps_w, nin, nout, i0);
+        else
+            linear_sdlm_block(1, din, wt, dwt, dout, in, eps_w, nin, nout, i0);
+    }
+    for (int o = 0; o < nout; o++) { /* the last nin % LANES inputs */
+        const real d = dout[o];
+        for (int i = full; i < nin; i++) {
+            const size_t k = (size_t)o * nin + i;
+            const real g = dwt[k] + d * in[i];
+            if (din) din[i] += wt[k] * d;
+            wt[k] -= eps_w[k] * g;
+            dwt[k] = 0;
+        }
+    }
 }
 
 /* ======================================================================================

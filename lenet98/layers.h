@@ -13,6 +13,9 @@
 void squash_forward(real *x, const real *a, int n, lenet_squash kind);
 void squash_backward(real *da, const real *dx, const real *x, int n, lenet_squash kind);
 void squash_backward2(real *dda, const real *ddx, const real *x, int n, lenet_squash kind);
+/* the same, writing (=) instead of accumulating: for a da no other layer adds to */
+void squash_backward_set(real *da, const real *dx, const real *x, int n, lenet_squash kind);
+void squash_backward2_set(real *dda, const real *ddx, const real *x, int n, lenet_squash kind);
 
 /* ---- convolution: C1, C3 (and C5, which is also linear) --------------------------------
  * in (cin,h,w) -> out (cout,h-K+1,w-K+1), K = 5, valid; table (cout,cin) picks the input maps
@@ -34,6 +37,12 @@ void linear_backward(real *din, real *dwt, real *db, const real *dout, const rea
                      const real *wt, int nin, int nout);
 void linear_backward2(real *ddin, real *hwt, real *hb, const real *ddout, const real *in,
                       const real *wt, int nin, int nout);
+/* linear_backward, then the SDLM step of this layer's parameters (Eq. 18 with App. C's step
+ * sizes): wt -= eps_w dwt, b -= eps_b db, and dwt, db = 0 (sdlm_update on these tensors
+ * alone), in one sweep over the weights; din is taken through the weights before the step. */
+void linear_backward_sdlm(real *din, real *wt, real *b, real *dwt, real *db, const real *dout,
+                          const real *in, const real *eps_w, const real *eps_b, int nin,
+                          int nout);
 
 /* ---- subsampling: S2, S4 (Sec. II-B) ---------------------------------------------------
  * in (c,h,w) -> out (c,h/2,w/2); coef (c), bias (c). a = coef * (sum of the 2x2 block) + bias

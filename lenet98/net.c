@@ -398,6 +398,18 @@ static void net_linear_backward(real *din, real *dwt, real *db, const real *dout
 #endif
 }
 
+/* net_linear_backward of the first pass, with the SDLM step of wt and b when eps is given
+ * (eps: the step sizes of the whole block, m->n; w: m->w.c1w, the block's start) */
+static void net_linear_step(real *din, real *wt, real *b, real *dwt, real *db,
+                            const real *dout, const real *in, int nin, int nout,
+                            const real *eps, const real *w) {
+    if (eps)
+        linear_backward_sdlm(din, wt, b, dwt, db, dout, in, eps + (wt - w), eps + (b - w), nin,
+                             nout);
+    else
+        net_linear_backward(din, dwt, db, dout, in, wt, nin, nout, 0);
+}
+
 /* in (1,32,32) -> out (10). Fig. 2. */
 void lenet_forward(const lenet_model *m, lenet_acts *a) {
     const lenet_params *w = &m->w;
@@ -449,18 +461,21 @@ static subsamp_fn subsamp_pass(const lenet_model *m, int square) {
     return m->hkk_subsample == LENET_HKK_BLOCK ? subsamp_backward2 : subsamp_backward2_eq23;
 }
 
+/* eps: NULL, or the SDLM step sizes (m->n) for lenet_backward_sdlm: the full connections'
+ * parameters then take their step in the backward pass (linear_backward_sdlm). */
 static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const real *ddout,
-                         int square) {
+                         int square, const real *eps) {
     const lenet_params *w = &m->w;
     lenet_params *g = square ? &m->h : &m->g;
     const lenet_squash f = m->arch.squash;
     const unsigned char *t3 = &m->table[0][0];
     const lenet_layers *X = &a->x;
     lenet_layers *DX = &a->dx, *DA = &a->da;
-    memset(DX, 0, sizeof *DX);
-    memset(DA, 0, sizeof *DA);
+    /* DX: each layer's derivative accumulates, from zero, c1 .. f6 (never in or out); DA:
+     * each is written once, by sq_back, so needs no clearing */
+    memset(DX->c1, 0, (size_t)((char *)(DX->f6 + F6_N) - (char *)DX->c1));
     void (*sq_back)(real *, const real *, const real *, int, lenet_squash) =
-        square ? squash_backward2 : squash_backward;
+        square ? squash_backward2_set : squash_backward_set;
 
     if (m->arch.out == LENET_OUT_RBF) {
         if (square)
@@ -468,14 +483,25 @@ static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const 
         else
             rbf_backward(DX->f6, dout, X->f6, m->codes, F6_N, OUT_N);
     } else {
-        net_linear_backward(DX->f6, g->ow, g->ob, square ? ddout : dout, X->f6, w->ow, F6_N,
-                            OUT_N, square);
+        if (square)
+            net_linear_backward(DX->f6, g->ow, g->ob, ddout, X->f6, w->ow, F6_N, OUT_N, 1);
+        else
+            net_linear_step(DX->f6, w->ow, w->ob, g->ow, g->ob, dout, X->f6, F6_N, OUT_N, eps,
+                            w->c1w);
     }
     sq_back(DA->f6, DX->f6, X->f6, F6_N, f);
-    net_linear_backward(DX->c5, g->f6w, g->f6b, DA->f6, X->c5, w->f6w, C5_N, F6_N, square);
+    if (square)
+        net_linear_backward(DX->c5, g->f6w, g->f6b, DA->f6, X->c5, w->f6w, C5_N, F6_N, 1);
+    else
+        net_linear_step(DX->c5, w->f6w, w->f6b, g->f6w, g->f6b, DA->f6, X->c5, C5_N, F6_N, eps,
+                        w->c1w);
     sq_back(DA->c5, DX->c5, X->c5, C5_N, f);
-    net_linear_backward(DX->s4, g->c5w, g->c5b, DA->c5, X->s4, w->c5w, S4_N * S4_H * S4_H,
-                        C5_N, square);
+    if (square)
+        net_linear_backward(DX->s4, g->c5w, g->c5b, DA->c5, X->s4, w->c5w, S4_N * S4_H * S4_H,
+                            C5_N, 1);
+    else
+        net_linear_step(DX->s4, w->c5w, w->c5b, g->c5w, g->c5b, DA->c5, X->s4,
+                        S4_N * S4_H * S4_H, C5_N, eps, w->c1w);
     if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
         sq_back(DA->s4, DX->s4, X->s4, S4_N * S4_H * S4_H, f);
         subsamp_pass(m, square)(DX->c3, g->s4c, g->s4b, DA->s4, X->c3, w->s4c, S4_N, C3_H,
@@ -499,11 +525,40 @@ static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const 
 }
 
 void lenet_backward(lenet_model *m, lenet_acts *a, const real *dout) {
-    net_backprop(m, a, dout, NULL, 0);
+    net_backprop(m, a, dout, NULL, 0, NULL);
 }
 
 void lenet_backward2(lenet_model *m, lenet_acts *a, const real *dout, const real *ddout) {
-    net_backprop(m, a, dout, ddout, 1);
+    net_backprop(m, a, dout, ddout, 1, NULL);
+}
+
+/* Eq. 18 on the elements k0 .. k1-1 of the block: w_k -= eps_k g_k, g_k = 0 (sdlm_update) */
+LENET_HOT
+static void net_sdlm_range(real *restrict w, real *restrict g, const real *restrict eps,
+                           size_t k0, size_t k1) {
+#pragma omp simd
+    for (size_t k = k0; k < k1; k++) {
+        w[k] -= eps[k] * g[k];
+        g[k] = 0;
+    }
+}
+
+/* lenet_backward, then sdlm_update, in one pass: the full connections (C5, F6, a linear
+ * output; none of their weights shared) step as their gradients are made, the rest after.
+ * Each element takes the same operations as in the two calls: the same bits when m->g starts
+ * at zero (otherwise a multiply and add may be fused in one and not the other). */
+void lenet_backward_sdlm(lenet_model *m, lenet_acts *a, const real *dout, const real *eps) {
+    real *w = m->w.c1w, *g = m->g.c1w;
+#ifdef LENET_REFERENCE
+    net_backprop(m, a, dout, NULL, 0, NULL); /* the reference kernels, then the step */
+    net_sdlm_range(w, g, eps, 0, m->n);
+#else
+    net_backprop(m, a, dout, NULL, 0, eps);
+    /* the rest: the tensors before C5 (C1 .. S4); after them the block holds only C5, F6
+     * and the linear output's */
+    net_sdlm_range(w, g, eps, 0, (size_t)(m->w.c5w - w));
+    assert((size_t)(m->w.f6b - w) + F6_N + (m->arch.out == LENET_OUT_LINEAR ? OUT_N * F6_N + OUT_N : 0) == m->n);
+#endif
 }
 
 /* ======================================================================================

@@ -125,9 +125,16 @@ double lenet_train_step(lenet_model *m, lenet_acts *a, optim *o, loss_kind k, do
     *pred = lenet_predict(m, a->x.out);
     *stepped = 0;
     if (!isfinite(e)) return e;
-    lenet_backward(m, a, dy);
-    /* the update: every pattern (SDLM), or at the end of each batch (SGD) */
-    *stepped = optim_update(o, m, pos, n, eta);
+    /* the update: every pattern (SDLM, fused into the backward pass where a weight is not
+     * shared: the same bits as lenet_backward + optim_update), or at the end of each batch
+     * (SGD) */
+    if (o->c.kind == OPTIM_SDLM) {
+        lenet_backward_sdlm(m, a, dy, o->eps);
+        *stepped = 1;
+    } else {
+        lenet_backward(m, a, dy);
+        *stepped = optim_update(o, m, pos, n, eta);
+    }
     return e;
 }
 

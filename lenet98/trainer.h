@@ -62,7 +62,9 @@ typedef struct {
  * test sets (checkpoint_data_sum; "none" when c->train or c->test is NULL). It is the
  * checkpoint's key and, hashed, the run cache's (experiments/jobs.sh). */
 #define LENET_SETTINGS_VERSION 2
-#define LENET_NUMERICS 1
+/* 1: the kernels up to c9329ad; 2: the conv weight gradients in compact coordinates
+ * (layers.c, 612f231), which sum in another order */
+#define LENET_NUMERICS 2
 /* The defaults of `lenet98 train`: the paper's settings (20 passes over 60,000 patterns,
  * SDLM, mu 0.02, 500 h_kk samples, the MAP loss with j = 1, the 1998 network), no files. */
 void lenet_train_config_default(lenet_train_config *c);

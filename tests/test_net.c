@@ -4,6 +4,7 @@
  * the network; the init rule; determinism of init by seed. */
 #include "check.h"
 #include "lenet.h"
+#include "sdlm.h"
 
 #include <gsl/gsl_rng.h>
 #include <stdlib.h>
@@ -202,6 +203,58 @@ static void check_init(void) {
     gsl_rng_free(r2);
 }
 
+/* lenet_backward_sdlm against lenet_backward then sdlm_update: two copies of one model, 20
+ * patterns each way. As in training (the gradients zero at the start of each step), the bits
+ * agree. With gradients nonzero at the start (g0 = 1), so the fused step's own accumulation
+ * is exercised too, they agree to rounding only: the compiler may fuse a multiply and an add
+ * in one and not the other (-ffp-contract=fast); within 1e-6 of max |w| (a float ulp of the
+ * largest weight is 1e-7 of it) after every step. The gradients end all zero in both. */
+static void check_backward_sdlm(const lenet_arch *arch, loss_kind k, const char *name, int g0,
+                                gsl_rng *r) {
+    lenet_model *m1 = lenet_alloc(arch), *m2 = lenet_alloc(arch);
+    lenet_acts *a1 = lenet_acts_alloc(), *a2 = lenet_acts_alloc();
+    lenet_init(m1, LENET_INIT_PAPER, r);
+    real *eps = malloc(m1->n * sizeof(real));
+    for (size_t i = 0; i < m1->n; i++) {
+        m1->g.c1w[i] = g0 ? (real)(gsl_rng_uniform(r) - 0.5) : 0;
+        eps[i] = (real)(1e-3 * (0.5 + gsl_rng_uniform(r)));
+    }
+    memcpy(m2->mem, m1->mem, 3 * m1->n * sizeof(real));
+    uint8_t img[28 * 28];
+    double worst = 0, wmax = 0;
+    int zero = 1, same = 1;
+    for (int p = 0; p < 20; p++) {
+        random_image(img, r);
+        real dy[OUT_N], ddy[OUT_N];
+        lenet_code_input(a1->x.in, img, arch->input);
+        lenet_code_input(a2->x.in, img, arch->input);
+        lenet_forward(m1, a1);
+        loss_eval(k, dy, ddy, a1->x.out, p % 10, 1.0);
+        lenet_backward(m1, a1, dy);
+        sdlm_update(m1, eps);
+        lenet_forward(m2, a2);
+        loss_eval(k, dy, ddy, a2->x.out, p % 10, 1.0);
+        lenet_backward_sdlm(m2, a2, dy, eps);
+        same &= memcmp(m1->mem, m2->mem, 2 * m1->n * sizeof(real)) == 0;
+        for (size_t i = 0; i < m1->n; i++) {
+            const double d = fabs((double)m1->w.c1w[i] - m2->w.c1w[i]);
+            worst = d > worst ? d : worst;
+            wmax = fabs(m1->w.c1w[i]) > wmax ? fabs(m1->w.c1w[i]) : wmax;
+            zero &= m1->g.c1w[i] == 0 && m2->g.c1w[i] == 0;
+        }
+    }
+    printf("# %s, g0 = %d: lenet_backward_sdlm vs lenet_backward + sdlm_update, 20 steps: "
+           "max |dw| %.2g (max |w| %.2g)\n", name, g0, worst, wmax);
+    CHECK(worst <= 1e-6 * wmax);
+    if (!g0) CHECK(same);
+    CHECK(zero);
+    free(eps);
+    lenet_acts_free(a1);
+    lenet_acts_free(a2);
+    lenet_free(m1);
+    lenet_free(m2);
+}
+
 void test_net(void) {
     TEST_GROUP("network: whole-model derivatives, init");
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -217,6 +270,10 @@ void test_net(void) {
     check_second_exact(r);
 #endif
     check_second_nonneg(r);
+    for (int g0 = 0; g0 < 2; g0++) {
+        check_backward_sdlm(&LENET_ARCH_LENET5, LOSS_MAP, "lenet5", g0, r);
+        check_backward_sdlm(&LENET_ARCH_MODERN, LOSS_SOFTMAX, "modern", g0, r);
+    }
     check_init();
     gsl_rng_free(r);
 }
