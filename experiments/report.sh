@@ -135,8 +135,12 @@ if [ -f "$FIG6_DAT" ]; then
         { seen = 1; run = $(col["run"]); s = "-"
           if (cmd[run] ~ /--seed /) { s = cmd[run]; sub(/.*--seed /, "", s); sub(/ .*/, "", s) }
           fl = ("flag" in col) ? $(col["flag"]) : "-"
+          # the points are means over the seeds (the seeds column); the command is of seed 1
+          ns = ("seeds" in col) ? $(col["seeds"]) : 1
+          mn = ns > 1 ? sprintf(" (mean of %d seeds; by seed below)", ns) : ""
+          if (ns > 1) s = "1.." ns
           printf "%s|%g|%s|%s|%s|%s|%s|%s\n", blank == 0 ? "plain" : "dist", $(col["size_thousands"]),
-                 $(col["train_err"]), $(col["test_err"]), cmd[run], s, rv[run], fl }' "$FIG6_DAT")
+                 $(col["train_err"]) mn, $(col["test_err"]) mn, cmd[run], s, rv[run], fl }' "$FIG6_DAT")
 fi
 for k in 15 30 60; do echo "$f6" | grep -q "^plain|$k|" || f6="$f6
 missing|$k"; done
