@@ -322,6 +322,7 @@ runs-rekey:
 # reads NAME.dat and writes NAME.png in the directory it runs in)
 figures: deps
 	@for g in figures/*.gp; do (cd figures && gnuplot "$${g#figures/}") || exit 1; done
+	@cd figures && gnuplot -e "name = 'fig8u'" fig8.gp
 
 clean:
 	rm -rf build

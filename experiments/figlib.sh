@@ -16,16 +16,10 @@ ROOT=$(cd "$(dirname "$0")/.." 2>/dev/null && pwd)
 [ -f "$ROOT/figures/fig5.gp" ] || ROOT=$(pwd)   # sourced by `sh -c` from the top (make fig7)
 mkdir -p "$FIGDIR"
 # plot NAME: FIGDIR/NAME.png (and what else the script draws) from figures/NAME.gp
-plot() {
-    pre=""
-    [ "$QUICK" = 1 ] && pre="set label 9999 'QUICK preview' at screen 0.01,0.975 left front textcolor rgb 'red' font ',9'"
-    ( cd "$FIGDIR" && gnuplot -e "$pre" "$ROOT/figures/$1.gp" 2>&1 | grep -v 'missing or undefined values' >&2 ) || true
-    [ -s "$FIGDIR/$1.png" ] || { echo "$0: $FIGDIR/$1.png was not drawn" >&2; exit 1; }
-    echo "$FIGDIR/$1.png"
-}
+plot() { plot_as "$1" "$1"; }
 render() { plot "$@"; }
 # plot_as NAME GP: FIGDIR/NAME.png from figures/GP.gp run with name = "NAME" set first (one
-# script drawing several figures of the same kind)
+# script drawing several figures of the same kind; scripts that draw one ignore it)
 plot_as() {
     pre="name = '$1'"
     [ "$QUICK" = 1 ] && pre="$pre; set label 9999 'QUICK preview' at screen 0.01,0.975 left front textcolor rgb 'red' font ',9'"

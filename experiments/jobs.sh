@@ -100,16 +100,23 @@ path() {
 # Old cache entries were keyed by a hash of another line (the settings then, plus "data=").
 # A run's key is only ever computed from its flags, so an old entry is never found, never
 # reused: this moves every entry without a KEY.job (written by train-run.sh since the job
-# lists) or whose .settings does not hash to its name, and the old
+# lists), whose .settings does not hash to its name, or whose settings line is of another
+# settings version or numerics than this binary's (lenet98/trainer.h), and the old
 # NAME.bin links of the former drivers, to $RUNS_DIR/old/ (delete it when you like); those
 # runs are retrained when next asked for.
 rekey() {
+    cur=$("$L" train --settings --data "$DATA")
+    cur_v=$(echo "$cur" | cut -d' ' -f1)
+    cur_n=$(echo "$cur" | tr ' ' '\n' | grep '^numerics=')
     mkdir -p "$RUNS_DIR/old"
     moved=0
     for s in "$RUNS_DIR"/*.settings; do
         [ -f "$s" ] || continue
         k=$(basename "$s" .settings)
-        [ -f "$RUNS_DIR/$k.job" ] && [ "$(sed -n 1p "$s" | sha256sum | cut -c1-16)" = "$k" ] && continue
+        # kept: a job-list run whose settings hash to its name, in the current settings
+        # version and numerics (older lines, or other kernels' bits, are never found again)
+        [ -f "$RUNS_DIR/$k.job" ] && [ "$(sed -n 1p "$s" | sha256sum | cut -c1-16)" = "$k" ] &&
+            sed -n 1p "$s" | grep -q "^$cur_v .* $cur_n " && continue
         mv "$RUNS_DIR/$k".* "$RUNS_DIR/old/"; moved=$((moved + 1))
     done
     for x in "$RUNS_DIR"/*.bin "$RUNS_DIR"/*.log.tsv "$RUNS_DIR"/*.cmd "$RUNS_DIR"/*.mk "$RUNS_DIR"/fig6; do
