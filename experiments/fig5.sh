@@ -76,22 +76,14 @@ collect() {
         chance "fig5/$l/s$s" "$(experiments/col.sh "$(run fig5 "fig5/$l/s$s").log.tsv" test_err | tail -1)" > /dev/null
     done; done
     # the headline numbers over the seeds
-    P=experiments/paper/results-1998.tsv
-    pv() { awk -F'\t' -v f="$1" -v s="$2" '$1 == f && $2 == s { print $4; exit }' "$P"; }
     lp=$(lastpass1 "$map"); lo=$((lp > 1 ? lp - 1 : 1))
-    tsv=$FIGDIR/fig5-seeds.tsv
     {
-        echo "# fig5-seeds.tsv: Figure 5's headline numbers over seeds 1..$HSEEDS (errors in percent; sd: sample sd, GSL; sigmas: (paper - mean) / sd)"
-        echo "# command: make reproduce$(quick_note) (experiments/fig5.sh); revision $(grep -m1 '^# revision' "$map" | cut -d' ' -f3)"
-        echo "$SEEDS_HEADER"
-        seedrow "Fig. 5: test error after pass $lp (Eq. 9)" "$( [ "$lp" = 20 ] && pv fig5 text_test_final || echo -)" $(final map test_err "$lp")
-        seedrow "Fig. 5: on-the-fly training error, pass $lo (Eq. 9)" "$( [ "$lo" = 19 ] && pv fig5 text_train_after_19 || echo -)" $(final map otf_train_err "$lo")
+        seedrow "Fig. 5: test error after pass $lp (Eq. 9)" "$( [ "$lp" = 20 ] && paperval fig5 text_test_final || echo -)" $(final map test_err "$lp")
+        seedrow "Fig. 5: on-the-fly training error, pass $lo (Eq. 9)" "$( [ "$lo" = 19 ] && paperval fig5 text_train_after_19 || echo -)" $(final map otf_train_err "$lo")
         seedrow "Fig. 5: on-the-fly training error, pass $lp (Eq. 9)" "-" $(final map otf_train_err "$lp")
         seedrow "Eq. 8 (MSE): test error after pass $lp" "-" $(final mse test_err "$lp")
         seedrow "Eq. 8 (MSE): on-the-fly training error, pass $lp" "-" $(final mse otf_train_err "$lp")
-    } > "$tsv.tmp"
-    mv "$tsv.tmp" "$tsv"
-    echo "$tsv"
+    } | seedtsv "$FIGDIR/fig5-seeds.tsv" "Figure 5's headline numbers" fig5.sh "$map"
     plot fig5
 }
 

@@ -87,22 +87,14 @@ collect() {
     } > "$tmp"
     mv "$tmp" "$dat"
     # every point over the seeds, beside the paper's
-    P=experiments/paper/results-1998.tsv
-    pv() { awk -F'\t' -v s="$1" -v x="$2" '$1 == "fig6" && $2 == s && $3 == x { print $4; exit }' "$P"; }
-    tsv=$FIGDIR/fig6-seeds.tsv
     {
-        echo "# fig6-seeds.tsv: Figure 6's points over seeds 1..$HSEEDS, after $PASSES passes (errors in percent; sd: sample sd, GSL; sigmas: (paper - mean) / sd)"
-        echo "# command: make reproduce$(quick_note) (experiments/fig6.sh); revision $(grep -m1 '^# revision' "$(run fig6 "fig6/n$LARGEST/s1").log.tsv" | cut -d' ' -f3)"
-        echo "$SEEDS_HEADER"
         for n in $SIZES; do
             k=$((n / 1000))
-            seedrow "Fig. 6: test error, $n patterns" "$(pv test "$k")" $(last "n$n" test_err)
-            seedrow "Fig. 6: training error, $n patterns" "$(pv train "$k")" $(last "n$n" train_err)
+            seedrow "Fig. 6: test error, $n patterns" "$(paperval fig6 test "$k")" $(last "n$n" test_err)
+            seedrow "Fig. 6: training error, $n patterns" "$(paperval fig6 train "$k")" $(last "n$n" train_err)
         done
-        seedrow "Distortions: test error, $LARGEST + $((9 * LARGEST)) distorted" "$( [ "$LARGEST" = 60000 ] && pv text_test_dist 60 || echo -)" $(last "dist$LARGEST" test_err)
-    } > "$tsv.tmp"
-    mv "$tsv.tmp" "$tsv"
-    echo "$tsv"
+        seedrow "Distortions: test error, $LARGEST + $((9 * LARGEST)) distorted" "$( [ "$LARGEST" = 60000 ] && paperval fig6 text_test_dist 60 || echo -)" $(last "dist$LARGEST" test_err)
+    } | seedtsv "$FIGDIR/fig6-seeds.tsv" "Figure 6's points after $PASSES passes" fig6.sh "$(run fig6 "fig6/n$LARGEST/s1").log.tsv"
     plot fig6
 }
 

@@ -60,7 +60,23 @@ seedrow() { # (its variables start with sr_: sh has no locals, and callers loop 
     sr_sig=$(awk -v p="$sr_p" -v m="$sr_m" -v s="$sr_sd" 'BEGIN { if (p == "-" || p == "" || s + 0 <= 0 || m == "NaN") print "-"; else printf "%+.1f\n", (p - m) / s }')
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$sr_q" "${sr_p:--}" "$sr_n" "$(echo "$@" | tr ' ' ',')" "$sr_m" "$sr_sd" "$sr_sig"
 }
-SEEDS_HEADER="quantity	paper	seeds	by_seed	mean	sd	sigmas"
+# seedtsv FILE WHAT DRIVER LOG: writes FILE (temp file, then rename) from the seedrow lines on
+# stdin, under a header naming WHAT, the driver and the revision of the train log LOG
+seedtsv() {
+    {
+        echo "# $(basename "$1"): $2 over seeds 1..$HSEEDS (errors in percent; sd: sample sd, GSL; sigmas: (paper - mean) / sd)"
+        echo "# command: make reproduce$(quick_note) (experiments/$3); revision $(grep -m1 '^# revision' "$4" | cut -d' ' -f3)"
+        echo "quantity	paper	seeds	by_seed	mean	sd	sigmas"
+        cat
+    } > "$1.tmp"
+    mv "$1.tmp" "$1"
+    echo "$1"
+}
+# paperval FIGURE SERIES [X]: the paper's value (experiments/paper/results-1998.tsv), or ""
+paperval() {
+    awk -F'\t' -v f="$1" -v s="$2" -v x="${3:-}" '$1 == f && $2 == s && (x == "" || $3 == x) { print $4; exit }' \
+        "$ROOT/experiments/paper/results-1998.tsv"
+}
 # chance NAME TEST_ERR: "chance" (and a warning line) if a run ended at chance level (test
 # error >= 80%: 88.65% is one constant class), else "-"; the tables carry it in a column
 chance() {

@@ -3,6 +3,7 @@
 #include "classify.h"
 
 #include "afile.h"
+#include "eval.h"
 #include "model.h"
 #include "normalize.h"
 #include "pgm.h"
@@ -112,6 +113,14 @@ double reject_threshold(const lenet_model *m, const real *out, const uint8_t *la
     free(gap);
     free(wrong);
     return thr;
+}
+
+double reject_threshold_set(const lenet_model *m, const mnist_set *s, long *rejected) {
+    real *out = malloc(sizeof *out * OUT_N * (size_t)(s->n > 0 ? s->n : 1));
+    const double t = out && eval_set(m, s, s->n, out, NULL) >= 0
+                         ? reject_threshold(m, out, s->labels, s->n, rejected) : -1;
+    free(out);
+    return t;
 }
 
 int reject_write(const char *path, const lenet_model *m, const real *out, const uint8_t *labels,

@@ -2,6 +2,7 @@
  * scores of the top two classes"), the error-versus-rejection curve. */
 #ifndef CLASSIFY_H
 #define CLASSIFY_H
+#include "idx.h"
 #include "lenet.h"
 
 /* Fallback --threshold of classify, by output type, for a model file that stores no
@@ -48,6 +49,10 @@ long reject_curve(reject_point *pts, const double *gap, const unsigned char *wro
  * 0 when n = 0), or -1 on out of memory. */
 double reject_threshold(const lenet_model *m, const real *out, const uint8_t *labels, long n,
                         long *rejected);
+
+/* reject_threshold of a model on a labelled set s (evaluated here, both cores): the
+ * threshold, or -1 on out of memory. */
+double reject_threshold_set(const lenet_model *m, const mnist_set *s, long *rejected);
 
 int reject_write(const char *path, const lenet_model *m, const real *out, const uint8_t *labels,
                  long n, const char *header, char *err, size_t errn);

@@ -4,7 +4,6 @@
 
 #include "afile.h"
 #include "cli.h"
-#include "eval.h"
 #include "model.h"
 #include "normalize.h"
 #include "pgm.h"
@@ -78,12 +77,9 @@ static int classify_threshold(const lenet_model *m, const char *path, const char
     mnist_set s;
     if (cli_find_data("classify", data, dir, sizeof dir) == 0 &&
         mnist_load(&s, dir, "test", err, sizeof err) == 0) {
-        real *out = malloc(sizeof *out * OUT_N * (size_t)s.n);
         long rejected = 0;
-        const double t = out && eval_set(m, &s, s.n, out, NULL) >= 0
-                             ? reject_threshold(m, out, s.labels, s.n, &rejected) : -1;
+        const double t = reject_threshold_set(m, &s, &rejected);
         const int n = s.n;
-        free(out);
         mnist_free(&s);
         if (t < 0) {
             fprintf(stderr, "lenet98 classify: out of memory\n");

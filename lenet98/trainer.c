@@ -235,13 +235,9 @@ int lenet_train(const lenet_train_config *c, const lenet_train_hooks *hooks,
             goto out;
         }
         o.n = m->n;
-        if (!sdlm != (o.vel != NULL) || st.pass < 1 || st.pass > c->passes + 1 || st.pos < 0 ||
-            st.pos >= N) {
-            snprintf(err, errn, "%s: malformed checkpoint (pass %ld, pattern %ld)", c->resume,
-                     st.pass, st.pos);
-            rc = LENET_TRAIN_ERROR;
-            goto out;
-        }
+        /* checkpoint_read checked these against x (checkpoint.h) */
+        assert(!sdlm == (o.vel != NULL) && st.pass >= 1 && st.pass <= c->passes + 1 &&
+               st.pos >= 0 && st.pos < N);
         /* checkpoint_read gives room for eps_k in any case (filled mid-pass under SDLM);
          * SGD has none */
         if (!sdlm) {
@@ -369,11 +365,7 @@ int lenet_train(const lenet_train_config *c, const lenet_train_hooks *hooks,
     /* the trained model's own rejection threshold for classify (Fig. 10's operating point:
      * 0.5% error on the accepted test digits), stored in the model file */
     if (c->test && c->test->n > 0) {
-        real *out = malloc(sizeof *out * OUT_N * (size_t)c->test->n);
-        const double thr = out && eval_set(m, c->test, c->test->n, out, NULL) >= 0
-                               ? reject_threshold(m, out, c->test->labels, c->test->n, NULL)
-                               : -1;
-        free(out);
+        const double thr = reject_threshold_set(m, c->test, NULL);
         if (thr < 0) {
             snprintf(err, errn, "out of memory (the rejection threshold)");
             rc = LENET_TRAIN_ERROR;
