@@ -26,7 +26,7 @@ PRESETS = {
     "lenet5": "pool=subsample,c3=table,out=rbf,squash=scaled,input=paper",
     "modern": "pool=max,c3=full,out=linear,squash=tanh,input=unit",
 }
-KEYS = {"pool": ("subsample", "max"), "c3": ("table", "full"), "out": ("rbf", "linear"),
+KEYS = {"pool": ("subsample", "max", "average"), "c3": ("table", "full"), "out": ("rbf", "linear"),
         "squash": ("scaled", "tanh"), "input": ("paper", "unit")}
 # Table I (Sec. II-B): the S2 maps read by each C3 map 0..15
 TABLE_I = ["012", "123", "234", "345", "045", "015", "0123", "1234", "2345", "0345", "0145",
@@ -56,7 +56,7 @@ def parse_arch(tag):
 
 def shapes(arch):
     """The shape of each of the 14 tensors under arch; None for an absent tensor."""
-    sub, lin = arch["pool"] == "subsample", arch["out"] == "linear"
+    sub, lin = arch["pool"] != "max", arch["out"] == "linear"
     return {"c1w": (6, 1, 5, 5), "c1b": (6,), "s2c": (6,) if sub else None,
             "s2b": (6,) if sub else None,
             "c3w": (60, 5, 5) if arch["c3"] == "table" else (16, 6, 5, 5), "c3b": (16,),
@@ -169,7 +169,8 @@ def forward(m, x):
         blocks = h.reshape(n, c, hh // 2, 2, ww // 2, 2)
         if a["pool"] == "max":
             return blocks.max(axis=(3, 5))
-        return f(coef[None, :, None, None] * blocks.sum(axis=(3, 5)) + bias[None, :, None, None])
+        k = 0.25 if a["pool"] == "average" else 1.0  # the block's mean, or its sum
+        return f(k * coef[None, :, None, None] * blocks.sum(axis=(3, 5)) + bias[None, :, None, None])
 
     h = pool(f(_conv(x, p["c1w"], p["c1b"])), p["s2c"], p["s2b"])
     h = pool(f(_conv(h, c3_dense(m), p["c3b"])), p["s4c"], p["s4b"])
@@ -201,13 +202,13 @@ def torch_module(m, dtype=None):
         def forward(self, v):
             return 1.7159 * torch.tanh(v * (2.0 / 3.0)) if a["squash"] == "scaled" else torch.tanh(v)
 
-    class Subsample(nn.Module):  # coefficient * (sum of each 2x2 block) + bias, then f
+    class Subsample(nn.Module):  # coefficient * (sum, or mean, of each 2x2 block) + bias, then f
         def __init__(self, coef, bias):
             super().__init__()
             self.coef, self.bias = nn.Parameter(t(coef)), nn.Parameter(t(bias))
 
         def forward(self, v):
-            s = F.avg_pool2d(v, 2, divisor_override=1)
+            s = F.avg_pool2d(v, 2) if a["pool"] == "average" else F.avg_pool2d(v, 2, divisor_override=1)
             return self.coef.view(1, -1, 1, 1) * s + self.bias.view(1, -1, 1, 1)
 
     class MaskedConv(nn.Conv2d):  # C3 under Table I: a full conv whose weights off the table are 0
@@ -233,7 +234,7 @@ def torch_module(m, dtype=None):
         return mod
 
     p = m.params
-    pool = lambda c, b: nn.Sequential(Subsample(c, b), Squash()) if a["pool"] == "subsample" \
+    pool = lambda c, b: nn.Sequential(Subsample(c, b), Squash()) if a["pool"] != "max" \
         else nn.MaxPool2d(2)
     c3 = MaskedConv(table_i()) if a["c3"] == "table" else nn.Conv2d(6, 16, 5, dtype=dtype)
     layers = [load(nn.Conv2d(1, 6, 5, dtype=dtype), p["c1w"], p["c1b"]), Squash(),

@@ -85,7 +85,9 @@ awk $live -F'\t' -v out="$base.out" -v name="$name" -v key="$key" -v prog="${PRO
       line = sprintf("%-28s pass %3d/%-3d %s", name, pass, P,
                      isnum(te) ? sprintf("test %6.2f%%", te) : "test   -   ")
       if (pass == P && isnum(te) && te >= 80) line = line "  WARNING: chance level"
-      printf "%s%s\n", line, overall(); fflush() }
+      # one write per line (mawk -W interactive writes unbuffered, piece by piece: two
+      # runs at once would interleave the pieces)
+      line = line overall() "\n"; printf "%s", line; fflush() }
     END { exit code }' || {
     rc=$?
     echo "train-run: $name: lenet98 train failed (exit $rc); $base.err:" >&2

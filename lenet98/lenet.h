@@ -61,7 +61,11 @@ enum {
 /* ---------------------------------------------------------------------------------------
  * Architecture: each 1998 element and its modern counterpart. lenet5 and modern are presets;
  * the ablation (experiments/ablation.sh) mixes them one element at a time. */
-typedef enum { LENET_POOL_SUBSAMPLE = 0, LENET_POOL_MAX = 1 } lenet_pool;     /* S2, S4 */
+/* S2, S4: the 2x2 block summed (Sec. II-B, "added"), x trainable coefficient + bias, f; max-pool;
+ * or the block averaged (Sec. II-A, "averaged"): the same with the sum / 4 */
+typedef enum { LENET_POOL_SUBSAMPLE = 0, LENET_POOL_MAX = 1, LENET_POOL_AVERAGE = 2 } lenet_pool;
+/* S2/S4 have the trainable coefficient and bias (summed or averaged) */
+#define LENET_POOL_TRAINABLE(p) ((p) != LENET_POOL_MAX)
 typedef enum { LENET_C3_TABLE = 0, LENET_C3_FULL = 1 } lenet_c3;              /* Table I */
 typedef enum { LENET_OUT_RBF = 0, LENET_OUT_LINEAR = 1 } lenet_out;           /* output */
 typedef enum { LENET_SQUASH_SCALED = 0, LENET_SQUASH_TANH = 1 } lenet_squash; /* f */

@@ -7,7 +7,7 @@
  *   8       4     u32 format version = 1
  *   12      4     u32 header size = 160 (the parameters start here)
  *   16      64    architecture tag, ASCII, NUL-padded: "lenet5", "modern", or
- *                 "pool=subsample|max,c3=table|full,out=rbf|linear,squash=scaled|tanh,
+ *                 "pool=subsample|max|average,c3=table|full,out=rbf|linear,squash=scaled|tanh,
  *                 input=paper|unit" (no spaces; missing keys take their lenet5 values)
  *   80      4     u32 n, the number of parameters
  *   84      4     u32 number of tensors = 14
@@ -21,7 +21,8 @@
  * Tags: lenet5 = pool=subsample,c3=table,out=rbf,squash=scaled,input=paper; modern =
  * pool=max,c3=full,out=linear,squash=tanh,input=unit. squash: scaled f(a) = 1.7159 tanh(2a/3),
  * tanh f(a) = tanh(a). pool=subsample: S2/S4 map m is a = coef[m] * (SUM of the 2x2 block) +
- * bias[m], then f (not the average); pool=max: C1/C3 are squashed, then max-pooled 2x2, no
+ * bias[m], then f (not the average); pool=average: the same with the block's sum / 4 (a
+ * reading measured in the README); pool=max: C1/C3 are squashed, then max-pooled 2x2, no
  * squashing after, no parameters. input=paper: grey v (0 = background) -> v*1.275/255 - 0.1;
  * unit: v/255; the 28x28 image then sits in the 32x32 field with 2 background pixels (-0.1,
  * resp. 0) on each side. out=rbf: y_i = sum_j (x_j - w_ij)^2, class = argmin; the file has

@@ -168,11 +168,11 @@ const unsigned char LENET_TENSOR_BIAS[LENET_NTENSORS] = {LENET_TENSORS(X_BIAS)};
 /* ======================================================================================
  * Architecture tags */
 
-static const char *const POOL_NAMES[] = {"subsample", "max"};
-static const char *const C3_NAMES[] = {"table", "full"};
-static const char *const OUT_NAMES[] = {"rbf", "linear"};
-static const char *const SQUASH_NAMES[] = {"scaled", "tanh"};
-static const char *const INPUT_NAMES[] = {"paper", "unit"};
+static const char *const POOL_NAMES[] = {"subsample", "max", "average", NULL};
+static const char *const C3_NAMES[] = {"table", "full", NULL};
+static const char *const OUT_NAMES[] = {"rbf", "linear", NULL};
+static const char *const SQUASH_NAMES[] = {"scaled", "tanh", NULL};
+static const char *const INPUT_NAMES[] = {"paper", "unit", NULL};
 
 int lenet_arch_equal(const lenet_arch *a, const lenet_arch *b) {
     return a->pool == b->pool && a->c3 == b->c3 && a->out == b->out && a->squash == b->squash &&
@@ -192,9 +192,9 @@ int lenet_arch_tag(const lenet_arch *a, char *buf, size_t n) {
     return k < 0 || (size_t)k >= n ? -1 : 0;
 }
 
-/* value of key=value among names[0..1], or -1 */
-static int pick(const char *v, size_t len, const char *const names[2]) {
-    for (int i = 0; i < 2; i++)
+/* value of key=value among names (NULL-terminated), or -1 */
+static int pick(const char *v, size_t len, const char *const names[]) {
+    for (int i = 0; names[i]; i++)
         if (strlen(names[i]) == len && strncmp(v, names[i], len) == 0) return i;
     return -1;
 }
@@ -267,7 +267,7 @@ lenet_model *lenet_alloc(const lenet_arch *a) {
            sizeof m->table);
     for (int o = 0; o < C3_N; o++)
         for (int i = 0; i < S2_N; i++) m->c3_pairs += m->table[o][i];
-    const int sub = a->pool == LENET_POOL_SUBSAMPLE, lin = a->out == LENET_OUT_LINEAR;
+    const int sub = LENET_POOL_TRAINABLE(a->pool), lin = a->out == LENET_OUT_LINEAR;
     const size_t pairs = (size_t)m->c3_pairs;
 #define X_SIZE(name, layer, bias, elements, ...) (size_t)(elements),
     const size_t size[LENET_NTENSORS] = {LENET_TENSORS(X_SIZE)};
@@ -294,7 +294,7 @@ void lenet_free(lenet_model *m) {
 void lenet_zero_grad(lenet_model *m) { memset(m->g.c1w, 0, m->n * sizeof(real)); }
 
 int lenet_fan_in(const lenet_model *m, int t) {
-    const int sub = m->arch.pool == LENET_POOL_SUBSAMPLE, lin = m->arch.out == LENET_OUT_LINEAR;
+    const int sub = LENET_POOL_TRAINABLE(m->arch.pool), lin = m->arch.out == LENET_OUT_LINEAR;
     const int pairs = m->c3_pairs;
     (void)sub, (void)lin;
 #define X_FAN(name, layer, bias, elements, fan_in) (fan_in),
@@ -410,24 +410,33 @@ static void net_linear_step(real *din, real *wt, real *b, real *dwt, real *db,
         net_linear_backward(din, dwt, db, dout, in, wt, nin, nout, 0);
 }
 
+/* The coefficients the sub-sampling kernels apply to the block's sum: coef itself (pool=
+ * subsample), or coef / 4 into ce (pool=average: a = coef * (the block's mean) + bias). */
+static const real *pool_coef(const lenet_model *m, const real *coef, real *ce, int c) {
+    if (m->arch.pool != LENET_POOL_AVERAGE) return coef;
+    for (int i = 0; i < c; i++) ce[i] = coef[i] * (real)0.25;
+    return ce;
+}
+
 /* in (1,32,32) -> out (10). Fig. 2. */
 void lenet_forward(const lenet_model *m, lenet_acts *a) {
     const lenet_params *w = &m->w;
+    real ce[S4_N]; /* pool=average: the coefficients / 4 (pool_coef) */
     const lenet_squash f = m->arch.squash;
     const unsigned char *t3 = &m->table[0][0];
     lenet_layers *A = &a->a, *X = &a->x;
     NET_CONV_FORWARD(A->c1, X->in, w->c1w, w->c1b, NULL, 1, C1_N, LENET_IN, LENET_IN);
     squash_forward(X->c1, A->c1, C1_N * C1_H * C1_H, f);
-    if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
-        subsamp_forward(A->s2, X->c1, w->s2c, w->s2b, S2_N, C1_H, C1_H);
+    if (LENET_POOL_TRAINABLE(m->arch.pool)) {
+        subsamp_forward(A->s2, X->c1, pool_coef(m, w->s2c, ce, S2_N), w->s2b, S2_N, C1_H, C1_H);
         squash_forward(X->s2, A->s2, S2_N * S2_H * S2_H, f);
     } else {
         maxpool_forward(X->s2, X->c1, S2_N, C1_H, C1_H);
     }
     NET_CONV_FORWARD(A->c3, X->s2, w->c3w, w->c3b, t3, S2_N, C3_N, S2_H, S2_H);
     squash_forward(X->c3, A->c3, C3_N * C3_H * C3_H, f);
-    if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
-        subsamp_forward(A->s4, X->c3, w->s4c, w->s4b, S4_N, C3_H, C3_H);
+    if (LENET_POOL_TRAINABLE(m->arch.pool)) {
+        subsamp_forward(A->s4, X->c3, pool_coef(m, w->s4c, ce, S4_N), w->s4b, S4_N, C3_H, C3_H);
         squash_forward(X->s4, A->s4, S4_N * S4_H * S4_H, f);
     } else {
         maxpool_forward(X->s4, X->c3, S4_N, C3_H, C3_H);
@@ -459,6 +468,25 @@ typedef void (*subsamp_fn)(real *, real *, real *, const real *, const real *, c
 static subsamp_fn subsamp_pass(const lenet_model *m, int square) {
     if (!square) return subsamp_backward;
     return m->hkk_subsample == LENET_HKK_BLOCK ? subsamp_backward2 : subsamp_backward2_eq23;
+}
+
+/* The sub-sampling layer's backward pass (first or second derivatives) for either pool. The
+ * kernels see the block's sum; under pool=average the coefficient applied to it is coef / 4,
+ * so dE/dcoef is the kernel's / 4 and h_coef (the kernel's, in either reading of Eq. 23:
+ * each connection's input is x_q / 4, the sum's s / 4) is the kernel's / 16; din and the
+ * bias are the kernel's with coef / 4. Accumulates into g like every backward. */
+static void subsamp_back(const lenet_model *m, int square, real *din, real *gcoef, real *gbias,
+                         const real *dout, const real *in, const real *coef, int c, int h,
+                         int wd) {
+    if (m->arch.pool != LENET_POOL_AVERAGE) {
+        subsamp_pass(m, square)(din, gcoef, gbias, dout, in, coef, c, h, wd);
+        return;
+    }
+    real ce[S4_N], gc[S4_N] = {0};
+    assert(c <= S4_N);
+    subsamp_pass(m, square)(din, gc, gbias, dout, in, pool_coef(m, coef, ce, c), c, h, wd);
+    const real k = square ? (real)0.0625 : (real)0.25;
+    for (int i = 0; i < c; i++) gcoef[i] += k * gc[i];
 }
 
 /* eps: NULL, or the SDLM step sizes (m->n) for lenet_backward_sdlm: the full connections'
@@ -502,20 +530,20 @@ static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const 
     else
         net_linear_step(DX->s4, w->c5w, w->c5b, g->c5w, g->c5b, DA->c5, X->s4,
                         S4_N * S4_H * S4_H, C5_N, eps, w->c1w);
-    if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
+    if (LENET_POOL_TRAINABLE(m->arch.pool)) {
         sq_back(DA->s4, DX->s4, X->s4, S4_N * S4_H * S4_H, f);
-        subsamp_pass(m, square)(DX->c3, g->s4c, g->s4b, DA->s4, X->c3, w->s4c, S4_N, C3_H,
-                                C3_H);
+        subsamp_back(m, square, DX->c3, g->s4c, g->s4b, DA->s4, X->c3, w->s4c, S4_N, C3_H,
+                     C3_H);
     } else {
         (square ? maxpool_backward2 : maxpool_backward)(DX->c3, DX->s4, X->c3, S4_N, C3_H, C3_H);
     }
     sq_back(DA->c3, DX->c3, X->c3, C3_N * C3_H * C3_H, f);
     net_conv_backward(DX->s2, g->c3w, g->c3b, DA->c3, X->s2, w->c3w, t3, S2_N, C3_N, S2_H, S2_H,
                       square);
-    if (m->arch.pool == LENET_POOL_SUBSAMPLE) {
+    if (LENET_POOL_TRAINABLE(m->arch.pool)) {
         sq_back(DA->s2, DX->s2, X->s2, S2_N * S2_H * S2_H, f);
-        subsamp_pass(m, square)(DX->c1, g->s2c, g->s2b, DA->s2, X->c1, w->s2c, S2_N, C1_H,
-                                C1_H);
+        subsamp_back(m, square, DX->c1, g->s2c, g->s2b, DA->s2, X->c1, w->s2c, S2_N, C1_H,
+                     C1_H);
     } else {
         (square ? maxpool_backward2 : maxpool_backward)(DX->c1, DX->s2, X->c1, S2_N, C1_H, C1_H);
     }
@@ -566,7 +594,7 @@ void lenet_backward_sdlm(lenet_model *m, lenet_acts *a, const real *dout, const 
  * (weights applied; a subsampling unit's 4 additions count as 4, its bias as none). */
 void lenet_info(const lenet_model *m, lenet_layer_info info[LENET_NLAYERS]) {
     const long kk = LENET_K * LENET_K;
-    const int sub = m->arch.pool == LENET_POOL_SUBSAMPLE;
+    const int sub = LENET_POOL_TRAINABLE(m->arch.pool);
     const long c1u = C1_N * C1_H * C1_H, s2u = S2_N * S2_H * S2_H, s4u = S4_N * S4_H * S4_H;
     const long c3fan = m->c3_pairs * kk; /* summed over the 16 maps, per position */
     long params[LENET_NLAYERS] = {0}; /* each layer's tensors, summed */

@@ -146,6 +146,13 @@ static void usage(void) {
         "  --train-size N         train on the first N patterns of the training file\n"
         "                         (default 60000)\n"
         "  --seed S               initialisation, order and h_kk samples (default 1)\n"
+        "  --valid N              hold out the last N of the 60,000 training patterns as a\n"
+        "                         validation set: train on the ones before (--train-size\n"
+        "                         of them, default all), report valid_err, and never\n"
+        "                         evaluate the test set (test_err NaN); the model's\n"
+        "                         rejection threshold is set on the N (default 0: none)\n"
+        "  --stop-diverged        stop after a pass whose on-the-fly training error is 80%%\n"
+        "                         or more (chance: 90%%), reported as diverged\n"
         "  --loss map|mse         Eq. 9 (default) or Eq. 8\n"
         "  --j X                  the constant j of Eq. 9 (default 1)\n"
         "  --mu X                 Eq. 21 (default 0.02)\n"
@@ -193,8 +200,8 @@ static void usage(void) {
         "                         (without it, or --resume, that is refused)\n\n"
         "Per pass, stdout gets one row: pass, eta, eps_k min/median/max, on-the-fly training\n"
         "error, end-of-pass training and test error (%), mean loss, seconds (the whole pass)\n"
-        "and train_seconds (without the evaluation). Ctrl-C finishes the current pattern\n"
-        "(SGD: the current batch), writes the checkpoint and exits 130.\n", stdout);
+        "and train_seconds (without the evaluation), valid_err (--valid). Ctrl-C finishes\n"
+        "the current pattern (SGD: the current batch), writes the checkpoint and exits 130.\n", stdout);
 }
 
 int cmd_train(int argc, char **argv) {
@@ -221,6 +228,7 @@ int cmd_train(int argc, char **argv) {
         {"schedule", required_argument, 0, 'C'}, {"eval", required_argument, 0, 'V'},
         {"hkk-subsample", required_argument, 0, 'K'},
         {"restart", no_argument, 0, 'W'},
+        {"valid", required_argument, 0, 'v'}, {"stop-diverged", no_argument, 0, 'Z'},
         {0, 0, 0, 0}};
     lenet_train_config o;
     lenet_train_config_default(&o);
@@ -228,7 +236,7 @@ int cmd_train(int argc, char **argv) {
     int init_given = 0;
     int c, loss_given = 0, ranges_given = 0, print_settings = 0, hs_given = 0;
     int restart = 0; /* --restart: replace an unfinished run's checkpoint (checkpoint.h) */
-    int opt_given = 0, sgd_given = 0, sdlm_given = 0;
+    int opt_given = 0, sgd_given = 0, sdlm_given = 0, size_given = 0;
     const char *C = "train";
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -237,7 +245,9 @@ int cmd_train(int argc, char **argv) {
         case 'G': print_settings = 1; break;
         case 'd': data = optarg; break;
         case 'P': if (cli_long("--passes", optarg, 1, 1000, &o.passes)) return EXIT_USAGE; break;
-        case 'n': if (cli_long("--train-size", optarg, 1, 60000, &o.train_size)) return EXIT_USAGE; break;
+        case 'n': size_given = 1; if (cli_long("--train-size", optarg, 1, 60000, &o.train_size)) return EXIT_USAGE; break;
+        case 'v': if (cli_long("--valid", optarg, 0, 59999, &o.valid)) return EXIT_USAGE; break;
+        case 'Z': o.stop_diverged = 1; break;
         case 's': if (cli_long("--seed", optarg, 0, 4294967295L, &o.seed)) return EXIT_USAGE; break;
         case 'X': sdlm_given = 1; if (cli_double("--eps-max", optarg, 0, 1, &o.optim.eps_max)) return EXIT_USAGE; break;
         case 'E': sdlm_given = 1; if (cli_long("--hessian-every", optarg, 0, 60000, &o.hessian_every)) return EXIT_USAGE; break;
@@ -331,6 +341,11 @@ int cmd_train(int argc, char **argv) {
     if (sdlm_given && o.optim.kind != OPTIM_SDLM)
         return cli_usage_error(C, "--mu, --eta-scale and --hessian-samples are for "
                                   "--optimizer sdlm");
+    /* the validation split is the end of the 60,000: by default train on all before it */
+    if (o.valid && !size_given) o.train_size = 60000 - o.valid;
+    if (o.train_size + o.valid > 60000)
+        return cli_usage_error(C, "--train-size %ld and --valid %ld overlap: together more "
+                                  "than the 60000 training patterns", o.train_size, o.valid);
     if (hs_given && o.hessian_samples > o.train_size)
         return cli_usage_error(C, "--hessian-samples %ld is more than the %ld training patterns",
                                o.hessian_samples, o.train_size);
@@ -361,9 +376,13 @@ int cmd_train(int argc, char **argv) {
         mnist_free(&tr);
         return 1;
     }
-    if (o.train_size > tr.n) {
+    if (o.train_size + o.valid > tr.n) {
         mnist_free(&tr);
         mnist_free(&te);
+        if (o.valid)
+            return cli_usage_error(C, "--train-size %ld and --valid %ld need %ld training "
+                                      "patterns; the training set has %d", o.train_size,
+                                   o.valid, o.train_size + o.valid, tr.n);
         return cli_usage_error(C, "--train-size %ld is larger than the training set (%d)",
                                o.train_size, tr.n);
     }
@@ -415,7 +434,12 @@ int cmd_train(int argc, char **argv) {
     const int status = lenet_train(&o, &hooks, &res, err, sizeof err);
     int rc = 0;
     switch (status) {
-    case LENET_TRAIN_OK: break;
+    case LENET_TRAIN_OK:
+        if (res.diverged)
+            fprintf(stderr, "lenet98 train: diverged: on-the-fly training error %.0f%% or more "
+                            "in pass %ld (chance 90%%); stopped there (--stop-diverged), model "
+                            "and log written\n", LENET_DIVERGED_ERR, res.pass);
+        break;
     case LENET_TRAIN_INTERRUPTED:
         fprintf(stderr, "\nlenet98 train: interrupted at pass %ld, pattern %ld; checkpoint %s "
                         "(continue with --resume %s)\n", res.pass, res.pos, ckpt, ckpt);

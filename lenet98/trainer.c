@@ -84,13 +84,14 @@ void lenet_train_settings(char *buf, size_t n, const lenet_train_config *c) {
              "settings=%d arch=%s init=%s loss=%s j=%g optimizer=%s mu=%g eta_scale=%g "
              "eps_max=%g hkk_subsample=%s hessian_samples=%ld hessian_every=%ld lr=%g "
              "momentum=%g batch=%ld schedule=%s passes=%ld train_size=%ld seed=%ld eval=%s "
-             "distort=%s numerics=%d real=%s path=%s data=%s",
+             "distort=%s valid=%ld stop_diverged=%d numerics=%d real=%s path=%s data=%s",
              LENET_SETTINGS_VERSION, tag, init, lenet_loss_name(c->loss), c->j,
              o->kind == OPTIM_SDLM ? "sdlm" : "sgd", o->mu, o->eta_scale, o->eps_max,
              o->hkk_subsample == LENET_HKK_BLOCK ? "block" : "eq23", c->hessian_samples,
              c->hessian_every, o->lr, o->momentum, o->batch,
              o->schedule == OPTIM_SCHED_CONST ? "const" : "cosine", c->passes, c->train_size,
-             c->seed, c->eval_last ? "last" : "all", dist, LENET_NUMERICS,
+             c->seed, c->eval_last ? "last" : "all", dist, c->valid, c->stop_diverged,
+             LENET_NUMERICS,
              sizeof(real) == sizeof(double) ? "double" : "float", code_path(), data);
 }
 
@@ -197,7 +198,8 @@ int lenet_train(const lenet_train_config *c, const lenet_train_hooks *hooks,
     static const lenet_train_hooks none = {0};
     if (!hooks) hooks = &none;
     const mnist_set *tr = c->train, *te = c->test;
-    assert(tr && te && c->passes >= 1 && c->train_size >= 1 && c->train_size <= tr->n);
+    assert(tr && te && c->passes >= 1 && c->train_size >= 1 && c->valid >= 0 &&
+           c->train_size + c->valid <= tr->n);
     assert(c->optim.kind != OPTIM_SDLM ||
            (c->hessian_samples >= 1 && c->hessian_samples <= c->train_size));
     assert(c->hessian_every >= 0 && c->hessian_every < c->train_size);
@@ -217,7 +219,11 @@ int lenet_train(const lenet_train_config *c, const lenet_train_hooks *hooks,
     size_t *order = malloc(sizeof(size_t) * (size_t)N);
     size_t *sample = malloc(sizeof(size_t) * (size_t)(sdlm ? c->hessian_samples : 1));
     int rc = LENET_TRAIN_OK, stopping = 0;
-    if (res) *res = (lenet_train_result){1, 0};
+    if (res) *res = (lenet_train_result){1, 0, 0};
+    /* the validation split: the last c->valid patterns of the training file */
+    const mnist_set va = {(int)c->valid, tr->rows, tr->cols,
+                          tr->images + (size_t)(tr->n - c->valid) * tr->rows * tr->cols,
+                          tr->labels + (tr->n - c->valid)};
     if (!r || !a || !order || !sample) {
         snprintf(err, errn, "out of memory");
         rc = LENET_TRAIN_ERROR;
@@ -262,7 +268,7 @@ int lenet_train(const lenet_train_config *c, const lenet_train_hooks *hooks,
     const lenet_train_faults *f = &c->faults;
 
     for (; st.pass <= c->passes; st.pass++, st.pos = 0) {
-        if (res) *res = (lenet_train_result){st.pass, st.pos};
+        if (res) *res = (lenet_train_result){st.pass, st.pos, 0};
         const double eta = optim_rate(&o, st.pass, c->passes);
         double t0 = now();
         if (st.pos == 0 && sdlm) {
@@ -301,7 +307,7 @@ int lenet_train(const lenet_train_config *c, const lenet_train_hooks *hooks,
             if ((stopping || (c->interrupt && *c->interrupt)) && stepped) {
                 st.pos++;
                 st.seconds += now() - t0;
-                if (res) *res = (lenet_train_result){st.pass, st.pos};
+                if (res) *res = (lenet_train_result){st.pass, st.pos, 0};
                 if (write_checkpoint(c, settings, &st, r, &o, m, err, errn) != 0)
                     rc = LENET_TRAIN_ERROR;
                 else
@@ -323,9 +329,11 @@ int lenet_train(const lenet_train_config *c, const lenet_train_hooks *hooks,
         }
         const double train_seconds = st.seconds + now() - t0;
         const int eval = !c->eval_last || st.pass == c->passes;
+        /* with a validation split, the split and never the test set */
         const long tr_err = eval ? eval_set(m, tr, N, NULL, NULL) : 0;
-        const long te_err = !eval ? 0 : tr_err < 0 ? -1 : eval_set(m, te, te->n, NULL, NULL);
-        if (te_err < 0) {
+        const long te_err = !eval || c->valid ? 0 : tr_err < 0 ? -1 : eval_set(m, te, te->n, NULL, NULL);
+        const long va_err = !eval || !c->valid ? 0 : tr_err < 0 ? -1 : eval_set(m, &va, va.n, NULL, NULL);
+        if (tr_err < 0 || te_err < 0 || va_err < 0) {
             snprintf(err, errn, "out of memory (evaluating pass %ld)", st.pass);
             rc = LENET_TRAIN_ERROR;
             goto out;
@@ -333,13 +341,15 @@ int lenet_train(const lenet_train_config *c, const lenet_train_hooks *hooks,
         st.seconds += now() - t0;
         lenet_train_pass row = {st.pass, c->passes, eta, emin, emed, emax,
                                 100.0 * st.otf_errors / N, eval ? 100.0 * tr_err / N : NAN,
-                                eval ? 100.0 * te_err / te->n : NAN, st.loss_sum / N,
-                                st.seconds, train_seconds, NULL};
+                                eval && !c->valid ? 100.0 * te_err / te->n : NAN,
+                                st.loss_sum / N, st.seconds, train_seconds,
+                                eval && c->valid ? 100.0 * va_err / va.n : NAN, NULL};
         char text[512];
         snprintf(text, sizeof text,
-                 "%ld\t%g\t%.3g\t%.3g\t%.3g\t%.3f\t%.3f\t%.2f\t%.6g\t%.1f\t%.1f\n", row.pass,
-                 row.eta, row.eps_min, row.eps_median, row.eps_max, row.otf_train_err,
-                 row.train_err, row.test_err, row.mean_loss, row.seconds, row.train_seconds);
+                 "%ld\t%g\t%.3g\t%.3g\t%.3g\t%.3f\t%.3f\t%.2f\t%.6g\t%.1f\t%.1f\t%.2f\n",
+                 row.pass, row.eta, row.eps_min, row.eps_median, row.eps_max, row.otf_train_err,
+                 row.train_err, row.test_err, row.mean_loss, row.seconds, row.train_seconds,
+                 row.valid_err);
         row.row = text;
         const int stop = hooks->on_pass ? hooks->on_pass(hooks->ctx, &row) : 0;
         if (log_append(&st, text) != 0) {
@@ -347,9 +357,11 @@ int lenet_train(const lenet_train_config *c, const lenet_train_hooks *hooks,
             rc = LENET_TRAIN_ERROR;
             goto out;
         }
-        /* the checkpoint names the next pass, not started */
+        /* the checkpoint names the next pass, not started (a diverged run: none, it is
+         * finished) */
+        const int diverged = c->stop_diverged && row.otf_train_err >= LENET_DIVERGED_ERR;
         train_state next = st;
-        next.pass = st.pass + 1;
+        next.pass = diverged ? c->passes + 1 : st.pass + 1;
         next.pos = 0;
         if (write_checkpoint(c, settings, &next, r, &o, m, err, errn) != 0 ||
             (c->log && log_write(c->log, settings, revision, &st, err, errn) != 0)) {
@@ -360,12 +372,17 @@ int lenet_train(const lenet_train_config *c, const lenet_train_hooks *hooks,
             rc = LENET_TRAIN_STOPPED;
             goto out;
         }
+        if (diverged) {
+            if (res) *res = (lenet_train_result){st.pass, 0, 1};
+            break;
+        }
     }
-    if (res) *res = (lenet_train_result){c->passes, 0};
+    if (res && !res->diverged) *res = (lenet_train_result){c->passes, 0, 0};
     /* the trained model's own rejection threshold for classify (Fig. 10's operating point:
-     * 0.5% error on the accepted test digits), stored in the model file */
-    if (c->test && c->test->n > 0) {
-        const double thr = reject_threshold_set(m, c->test, NULL);
+     * 0.5% error on the accepted digits), set on the validation split and stored in the
+     * model file; without a split none (0: classify says what it uses instead) */
+    if (c->valid > 0) {
+        const double thr = reject_threshold_set(m, &va, NULL);
         if (thr < 0) {
             snprintf(err, errn, "out of memory (the rejection threshold)");
             rc = LENET_TRAIN_ERROR;

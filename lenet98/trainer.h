@@ -17,7 +17,7 @@
 /* the columns of the per-pass log */
 #define LENET_TRAIN_LOG_COLUMNS                                                          \
     "pass\teta\teps_min\teps_median\teps_max\totf_train_err\ttrain_err\ttest_err\t"         \
-    "mean_loss\tseconds\ttrain_seconds\n"
+    "mean_loss\tseconds\ttrain_seconds\tvalid_err\n"
 
 /* Test-only faults, at (pass, pattern) before that pattern's step (pass -1 = never): a NaN
  * into f6w[0], an interrupt as by Ctrl-C, a SIGSTOP to the process. */
@@ -53,7 +53,18 @@ typedef struct {
      * batch), write the checkpoint, return LENET_TRAIN_INTERRUPTED. NULL: never. */
     volatile sig_atomic_t *interrupt;
     lenet_train_faults faults;
+    /* the validation split: the last `valid` patterns of train (after the train_size
+     * trained on: train_size + valid <= train->n) are evaluated (valid_err) and the test
+     * set is not (test_err NaN), so that no choice is made on the test set; the model's
+     * rejection threshold is set on them. 0: no split, test_err evaluated, no threshold. */
+    long valid;
+    /* stop after a pass whose on-the-fly training error is LENET_DIVERGED_ERR% or more (a
+     * diverged run: its model and log are written, lenet_train_result.diverged is 1) */
+    int stop_diverged;
 } lenet_train_config;
+
+/* chance is 90%: a pass this bad on the fly has diverged (--stop-diverged) */
+#define LENET_DIVERGED_ERR 80.0
 
 /* The settings line names a run: every field, always, in one order, with the version of the
  * line (LENET_SETTINGS_VERSION), of the numerical code (LENET_NUMERICS: bump it when a change
@@ -61,7 +72,7 @@ typedef struct {
  * the code path the hot loops take on this machine, and a checksum of the loaded training and
  * test sets (checkpoint_data_sum; "none" when c->train or c->test is NULL). It is the
  * checkpoint's key and, hashed, the run cache's (experiments/jobs.sh). */
-#define LENET_SETTINGS_VERSION 2
+#define LENET_SETTINGS_VERSION 3
 /* 1: the kernels up to c9329ad; 2: the conv weight gradients in compact coordinates
  * (layers.c, 612f231), which sum in another order */
 #define LENET_NUMERICS 2
@@ -76,8 +87,8 @@ void lenet_train_settings(char *buf, size_t n, const lenet_train_config *c);
 /* "mse", "map" or "softmax" */
 const char *lenet_loss_name(loss_kind k);
 
-/* A finished pass, as its log row has it. Errors in percent (train_err, test_err NaN when not
- * evaluated); SGD: eta and eps_* are the pass's rate lr_p. */
+/* A finished pass, as its log row has it. Errors in percent (train_err, test_err, valid_err
+ * NaN when not evaluated); SGD: eta and eps_* are the pass's rate lr_p. */
 typedef struct {
     long pass, passes;
     double eta, eps_min, eps_median, eps_max;
@@ -85,6 +96,7 @@ typedef struct {
     double train_err, test_err;
     double mean_loss;
     double seconds, train_seconds; /* the whole pass; without the evaluation */
+    double valid_err;              /* the validation split (lenet_train_config.valid) */
     const char *row;               /* the TSV row, newline included */
 } lenet_train_pass;
 
@@ -117,6 +129,7 @@ enum {
 /* Where lenet_train ended: the pass, and the next pattern of it (for an interrupt). */
 typedef struct {
     long pass, pos;
+    int diverged; /* stop_diverged stopped the run after pass `pass` */
 } lenet_train_result;
 
 /* Trains as c says (hooks may be NULL). Returns one of LENET_TRAIN_*; on LENET_TRAIN_ERROR,

@@ -24,14 +24,14 @@ expect 2 "unknown schedule" $TR --optimizer sgd --schedule step -o "$T/x.bin"
 
 # modern defaults to sgd; the settings line names the optimiser and its settings
 expect 0 "train modern" $TR --arch modern --batch 6 -o "$T/m1.bin"
-grep -q '^# lenet98 train: settings=2 arch=modern init=torch loss=softmax j=1 optimizer=sgd .* lr=0.1 momentum=0.9 batch=6 schedule=cosine passes=3 ' "$T/m1.bin.log.tsv" \
+grep -q '^# lenet98 train: settings=3 arch=modern init=torch loss=softmax j=1 optimizer=sgd .* lr=0.1 momentum=0.9 batch=6 schedule=cosine passes=3 ' "$T/m1.bin.log.tsv" \
     && ok || bad "the log header names optimizer=sgd and its settings ($(head -1 "$T/m1.bin.log.tsv"))"
 [ "$(awk -F'\t' '$1 == 3 {print $2}' "$T/m1.bin.log.tsv")" = "0.025" ] \
     && ok || bad "cosine rate of pass 3 of 3 is 0.1 (1 + cos(2 pi / 3)) / 2 = 0.025"
 expect 0 "train lenet5" $TR --eta-scale 0.1 -o "$T/l1.bin"
 grep -q 'optimizer=sdlm mu=0.02 eta_scale=0.1 ' "$T/l1.bin.log.tsv" && ok || bad "sdlm settings line"
 # the settings line: every field always, the numerics version, the code path, the data
-grep -q '^# lenet98 train: settings=2 .* eval=all distort=none numerics=[0-9]* real=float path=[a-z0-9-]* data=[0-9a-f]\{16\}$' "$T/l1.bin.log.tsv" && ok || bad "the settings line is complete ($(head -1 "$T/l1.bin.log.tsv"))"
+grep -q '^# lenet98 train: settings=3 .* eval=all distort=none valid=0 stop_diverged=0 numerics=[0-9]* real=float path=[a-z0-9-]* data=[0-9a-f]\{16\}$' "$T/l1.bin.log.tsv" && ok || bad "the settings line is complete ($(head -1 "$T/l1.bin.log.tsv"))"
 expect 0 "train modern again" $TR --arch modern --batch 6 -o "$T/m2.bin"
 cmp -s "$T/m1.bin" "$T/m2.bin" && ok || bad "sgd: same seed and flags, same model bytes"
 expect 0 "const schedule" $TR --arch modern --batch 6 --schedule const -o "$T/c.bin"

@@ -255,6 +255,63 @@ static void check_backward_sdlm(const lenet_arch *arch, loss_kind k, const char 
     lenet_free(m2);
 }
 
+/* pool=average (Sec. II-A's "averaged") is pool=subsample with coef / 4: the same outputs, and
+ * from the same pattern dE/dcoef / 4 and h_coef / 16 (both readings of Eq. 23), every other
+ * gradient and h_kk the same (both builds; the factors are powers of two, so exact up to the
+ * kernels' rounding). */
+static void check_average_pool(gsl_rng *r) {
+    lenet_arch av = LENET_ARCH_LENET5;
+    av.pool = LENET_POOL_AVERAGE;
+    char tag[128];
+    CHECK(lenet_arch_tag(&av, tag, sizeof tag) == 0);
+    lenet_arch back;
+    CHECK(strcmp(tag, "pool=average,c3=table,out=rbf,squash=scaled,input=paper") == 0 &&
+          lenet_arch_parse(&back, tag) == 0 && lenet_arch_equal(&back, &av));
+    for (int reading = 0; reading < 2; reading++) {
+        lenet_model *A = lenet_alloc(&av), *S = lenet_alloc(&LENET_ARCH_LENET5);
+        lenet_acts *a = lenet_acts_alloc();
+        CHECK(A->n == S->n);
+        lenet_init(A, LENET_INIT_TORCH, r);
+        for (size_t i = 0; i < A->n; i++) A->w.c1w[i] *= 2;
+        memcpy(S->w.c1w, A->w.c1w, A->n * sizeof(real));
+        for (int i = 0; i < S2_N; i++) S->w.s2c[i] = A->w.s2c[i] / 4;
+        for (int i = 0; i < S4_N; i++) S->w.s4c[i] = A->w.s4c[i] / 4;
+        A->hkk_subsample = S->hkk_subsample = reading ? LENET_HKK_BLOCK : LENET_HKK_EQ23;
+        uint8_t img[28 * 28];
+        random_image(img, r);
+        real outA[OUT_N], dy[OUT_N], ddy[OUT_N];
+        double worst = 0;
+        lenet_model *ms[2] = {A, S};
+        for (int k = 0; k < 2; k++) {
+            lenet_code_input(a->x.in, img, LENET_INPUT_PAPER);
+            lenet_forward(ms[k], a);
+            if (k == 0) memcpy(outA, a->x.out, sizeof outA);
+            for (int i = 0; i < OUT_N && k; i++)
+                worst = fmax(worst, fabs(outA[i] - a->x.out[i]) / (1 + fabs(outA[i])));
+            loss_eval(LOSS_MAP, dy, ddy, a->x.out, 3, 1.0);
+            lenet_zero_grad(ms[k]);
+            memset(ms[k]->h.c1w, 0, ms[k]->n * sizeof(real));
+            lenet_backward(ms[k], a, dy);
+            lenet_backward2(ms[k], a, dy, ddy);
+        }
+        for (size_t i = 0; i < A->n; i++) {
+            const size_t s2c = (size_t)(A->w.s2c - A->w.c1w), s4c = (size_t)(A->w.s4c - A->w.c1w);
+            const int coef = (i >= s2c && i < s2c + S2_N) || (i >= s4c && i < s4c + S4_N);
+            const double g = coef ? S->g.c1w[i] / 4 : S->g.c1w[i];
+            const double h = coef ? S->h.c1w[i] / 16 : S->h.c1w[i];
+            worst = fmax(worst, fabs(A->g.c1w[i] - g) / (1e-12 + fabs(g) + fabs(A->g.c1w[i])));
+            worst = fmax(worst, fabs(A->h.c1w[i] - h) / (1e-12 + fabs(h) + fabs(A->h.c1w[i])));
+        }
+        printf("# pool=average = pool=subsample with coef/4 (%s): outputs, gradients (coef /4), "
+               "h_kk (coef /16), worst relative difference %.2g\n",
+               reading ? "block" : "eq23", worst);
+        CHECK(worst < (sizeof(real) == sizeof(double) ? 1e-12 : 1e-5));
+        lenet_acts_free(a);
+        lenet_free(A);
+        lenet_free(S);
+    }
+}
+
 void test_net(void) {
     TEST_GROUP("network: whole-model derivatives, init");
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -267,9 +324,13 @@ void test_net(void) {
     mix.pool = LENET_POOL_MAX;
     mix.out = LENET_OUT_LINEAR;
     check_net_gradient(&mix, LOSS_SOFTMAX, "lenet5+maxpool+linear", r);
+    lenet_arch avg = LENET_ARCH_LENET5;
+    avg.pool = LENET_POOL_AVERAGE;
+    check_net_gradient(&avg, LOSS_MAP, "lenet5 averaged sub-sampling, Eq. 9", r);
     check_second_exact(r);
 #endif
     check_second_nonneg(r);
+    check_average_pool(r);
     for (int g0 = 0; g0 < 2; g0++) {
         check_backward_sdlm(&LENET_ARCH_LENET5, LOSS_MAP, "lenet5", g0, r);
         check_backward_sdlm(&LENET_ARCH_MODERN, LOSS_SOFTMAX, "modern", g0, r);
