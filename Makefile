@@ -238,7 +238,7 @@ endif
 # the paper's experiments (make reproduce) and the studies beside it (make studies; a QUICK
 # reproduce previews both)
 PAPER        = fig5 trap fig6 modern
-STUDIES      = validation ablation readings
+STUDIES      = ablation
 ifeq ($(QUICK),1)
 REPRODUCE    = $(PAPER) $(STUDIES)
 else
