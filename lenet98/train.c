@@ -343,9 +343,6 @@ int cmd_train(int argc, char **argv) {
                                   "--optimizer sdlm");
     /* the validation split is the end of the 60,000: by default train on all before it */
     if (o.valid && !size_given) o.train_size = 60000 - o.valid;
-    if (o.train_size + o.valid > 60000)
-        return cli_usage_error(C, "--train-size %ld and --valid %ld overlap: together more "
-                                  "than the 60000 training patterns", o.train_size, o.valid);
     if (hs_given && o.hessian_samples > o.train_size)
         return cli_usage_error(C, "--hessian-samples %ld is more than the %ld training patterns",
                                o.hessian_samples, o.train_size);
@@ -377,14 +374,15 @@ int cmd_train(int argc, char **argv) {
         return 1;
     }
     if (o.train_size + o.valid > tr.n) {
+        const int have = tr.n; /* mnist_free clears it */
         mnist_free(&tr);
         mnist_free(&te);
         if (o.valid)
             return cli_usage_error(C, "--train-size %ld and --valid %ld need %ld training "
                                       "patterns; the training set has %d", o.train_size,
-                                   o.valid, o.train_size + o.valid, tr.n);
+                                   o.valid, o.train_size + o.valid, have);
         return cli_usage_error(C, "--train-size %ld is larger than the training set (%d)",
-                               o.train_size, tr.n);
+                               o.train_size, have);
     }
     o.train = &tr;
     o.test = &te;

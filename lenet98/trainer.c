@@ -219,6 +219,7 @@ int lenet_train(const lenet_train_config *c, const lenet_train_hooks *hooks,
     size_t *order = malloc(sizeof(size_t) * (size_t)N);
     size_t *sample = malloc(sizeof(size_t) * (size_t)(sdlm ? c->hessian_samples : 1));
     int rc = LENET_TRAIN_OK, stopping = 0;
+    long diverged_at = 0; /* the pass after which stop_diverged ended the run */
     if (res) *res = (lenet_train_result){1, 0, 0};
     /* the validation split: the last c->valid patterns of the training file */
     const mnist_set va = {(int)c->valid, tr->rows, tr->cols,
@@ -373,11 +374,11 @@ int lenet_train(const lenet_train_config *c, const lenet_train_hooks *hooks,
             goto out;
         }
         if (diverged) {
-            if (res) *res = (lenet_train_result){st.pass, 0, 1};
+            diverged_at = st.pass;
             break;
         }
     }
-    if (res && !res->diverged) *res = (lenet_train_result){c->passes, 0, 0};
+    if (res) *res = (lenet_train_result){diverged_at ? diverged_at : c->passes, 0, diverged_at > 0};
     /* the trained model's own rejection threshold for classify (Fig. 10's operating point:
      * 0.5% error on the accepted digits), set on the validation split and stored in the
      * model file; without a split none (0: classify says what it uses instead) */

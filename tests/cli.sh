@@ -188,5 +188,21 @@ if command -v script >/dev/null 2>&1; then
 else
     echo "SKIP cli: train on a terminal (no script(1))"
 fi
+# the validation split: the last N training patterns, evaluated instead of the test set
+mkdir -p "$T/dv"; mkidx "$T/dv" train 20; mkidx "$T/dv" t10k 20
+expect 0 "train with a validation split" "$L" train --data "$T/dv" --train-size 10 --valid 10 --passes 2 --hessian-samples 10 -o "$T/v.bin"
+[ "$(experiments/col.sh "$T/v.bin.log.tsv" test_err | sort -u)" = nan ] && ok || bad "--valid: the test set is never evaluated ($(cat "$T/v.bin.log.tsv"))"
+experiments/col.sh "$T/v.bin.log.tsv" valid_err | grep -qv '^nan$' && ok || bad "--valid: valid_err is reported"
+grep -q " train_size=10 .* valid=10 " "$T/v.bin.log.tsv" && ok || bad "--valid: the settings line names the split"
+expect 2 "--train-size and --valid overlap" "$L" train --data "$T/dv" --train-size 11 --valid 10 -o "$T/v2.bin"
+grep -q "^lenet98 train: --train-size 11 and --valid 10 need 21 training patterns; the training set has 20" "$T/err" && ok || bad "the overlap is named ($(cat "$T/err"))"
+# --stop-diverged: steps too small to learn leave pass 1 at chance (an untrained net): stopped
+# there, exit 0, one log row, and the finished run is not refused as unfinished next time
+expect 0 "train until diverged" "$L" train --data "$T/dv" --train-size 20 --passes 3 --hessian-samples 10 --eta-scale 0.000001 --stop-diverged -o "$T/dg.bin"
+[ "$(experiments/col.sh "$T/dg.bin.log.tsv" pass)" = 1 ] && ok || bad "--stop-diverged: one pass logged ($(cat "$T/dg.bin.log.tsv"))"
+grep -q "^lenet98 train: diverged: .* in pass 1 " "$T/err" && ok || bad "--stop-diverged: said ($(cat "$T/err"))"
+[ -s "$T/dg.bin" ] && ok || bad "--stop-diverged: the model is written"
+expect 0 "the same command again" "$L" train --data "$T/dv" --train-size 20 --passes 3 --hessian-samples 10 --eta-scale 0.000001 --stop-diverged -o "$T/dg.bin"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
