@@ -5,7 +5,9 @@
 #   lenet5   the 1998 net: sub-sampling, Table I, RBF output + MAP loss (Eq. 9), scaled
 #            tanh, input -0.1/1.175, +-2.4/F_i init, SDLM (SDLM_FLAGS added)
 #   a-linear (a) RBF output + MAP loss -> linear 84->10 output + softmax cross-entropy
-#   b-sgd    (b) SDLM -> mini-batch SGD (lr 0.1, momentum 0.9, batch 64, cosine)
+#   b-sgd    (b) SDLM -> mini-batch SGD (momentum 0.9, batch 64, cosine) at B_LR, the rate
+#            step (b)'s own validation sweep chose (experiments/validation.sh); the steps
+#            after it keep SGD's default rate (0.01), the modern variant's validation choice
 #   c-max    (c) trainable sigmoid sub-sampling -> max-pool
 #   d-full   (d) C3 Table I -> full connection
 #   e-tanh   (e) scaled tanh + input -0.1/1.175 -> plain tanh + input [0,1]
@@ -34,10 +36,13 @@ STATS=${STATS:-build/stats}
 [ -x "$STATS" ] || { echo "ablation.sh: $STATS: not built (make)" >&2; exit 1; }
 
 T="pool=subsample,c3=table"
+# step (b)'s rate: the lowest validation error of step (b) over lr 0.01, 0.03, 0.1, 0.3
+# (experiments/validation.sh, figures/validation.tsv)
+B_LR=0.03
 # step name | arch | optimiser and init flags | what changed
 STEPS="lenet5|lenet5|SDLM|the 1998 network (SDLM, MAP loss, +-2.4/F_i init)
 a-linear|$T,out=linear,squash=scaled,input=paper|SDLM|(a) RBF + MAP -> linear + softmax CE
-b-sgd|$T,out=linear,squash=scaled,input=paper|--optimizer sgd|(b) SDLM -> SGD momentum, batch 64
+b-sgd|$T,out=linear,squash=scaled,input=paper|--optimizer sgd --lr $B_LR|(b) SDLM -> SGD momentum, batch 64
 c-max|pool=max,c3=table,out=linear,squash=scaled,input=paper|--optimizer sgd|(c) sub-sampling -> max-pool
 d-full|pool=max,c3=full,out=linear,squash=scaled,input=paper|--optimizer sgd|(d) C3 Table I -> full
 e-tanh|pool=max,c3=full,out=linear,squash=tanh,input=unit|--optimizer sgd --init paper|(e) scaled tanh, -0.1/1.175 -> tanh, [0,1]

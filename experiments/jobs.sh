@@ -29,7 +29,12 @@ DATA=${DATA:-data}
 if [ "${QUICK:-0}" = 1 ]; then JOBS_DIR=${JOBS_DIR:-build/quick/jobs}; else JOBS_DIR=${JOBS_DIR:-build/jobs}; fi
 export LENET98="$L" RUNS_DIR DATA JOBS_DIR
 
-key() { "$L" train --settings --data "$DATA" "$@" | sha256sum | cut -c1-16; }
+# (a failing --settings, or a missing binary, stops here: never the hash of an empty line)
+key() {
+    key_s=$("$L" train --settings --data "$DATA" "$@") || { echo "jobs.sh: $L train --settings $*: failed" >&2; exit 1; }
+    [ -n "$key_s" ] || { echo "jobs.sh: $L train --settings $*: printed nothing" >&2; exit 1; }
+    printf '%s\n' "$key_s" | sha256sum | cut -c1-16
+}
 
 # list1 EXP: $JOBS_DIR/EXP.jobs from the driver's lines (rewritten only when it changes)
 list1() {
@@ -38,8 +43,9 @@ list1() {
     experiments/"$1".sh jobs | while read -r name cmd sub flags; do
         [ "$cmd $sub" = "lenet98 train" ] || { echo "jobs.sh: $1: bad line '$name $cmd $sub $flags'" >&2; exit 1; }
         # shellcheck disable=SC2086 # flags is a list of flags
-        echo "$(key $flags) $name lenet98 train $flags"
-    done > "$f.new"
+        k=$(key $flags) || exit 1
+        echo "$k $name lenet98 train $flags"
+    done > "$f.new" || { rm -f "$f.new"; return 1; }
     if cmp -s "$f.new" "$f"; then rm -f "$f.new"; else mv "$f.new" "$f"; fi
 }
 

@@ -181,11 +181,11 @@ static void usage(void) {
         "  --distort-field 28|32  make the copies in the 32x32 input field (default), or in\n"
         "                         the 28x28 image, losing ink moved past its border\n"
         "  --optimizer sdlm|sgd   (default: sgd for modern, else sdlm)\n"
-        "  --lr X                 SGD: the rate of pass 1 (default 0.1)\n"
+        "  --lr X                 SGD: the rate of pass 1 (default %g, chosen on a validation split)\n"
         "  --momentum X           SGD: momentum (default 0.9)\n"
         "  --batch N              SGD: patterns per step (default 64)\n"
         "  --schedule const|cosine  SGD: the rate by pass (default cosine)\n",
-        DISTORT_TRANSLATE, DISTORT_SCALE, DISTORT_SQUEEZE, DISTORT_SHEAR);
+        DISTORT_TRANSLATE, DISTORT_SCALE, DISTORT_SQUEEZE, DISTORT_SHEAR, SGD_LR);
     /* two strings: one would be longer than C99 promises to compile */
     fputs(
         "  -o MODEL               the trained model; MODEL.ckpt is the checkpoint\n"

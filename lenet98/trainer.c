@@ -40,7 +40,7 @@ void lenet_train_config_default(lenet_train_config *c) {
     c->distort = 0;
     c->dg = DISTORT_DEFAULT;
     c->dfield = DISTORT_FIELD;
-    c->optim = (optim_config){OPTIM_SDLM, SDLM_MU, 1.0, SDLM_EPS_MAX, 0.1, 0.9, 64,
+    c->optim = (optim_config){OPTIM_SDLM, SDLM_MU, 1.0, SDLM_EPS_MAX, SGD_LR, 0.9, 64,
                               OPTIM_SCHED_COSINE, LENET_HKK_EQ23};
     c->eval_last = 0;
     c->faults = (lenet_train_faults){-1, -1, -1, -1, -1, -1};

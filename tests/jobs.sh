@@ -29,6 +29,12 @@ for s in 1 2; do
 done > "$T/list"
 [ "$(cut -d' ' -f1 "$T/list" | sort -u | grep -c '^[0-9a-f]\{16\}$')" -eq 2 ] && ok || bad "two distinct 16-hex keys: $(cat "$T/list")"
 
+# a key is never the hash of nothing: a flag the binary refuses, or no binary, is an error
+(cd "$T/make" && LENET98=build/lenet98 DATA=data experiments/jobs.sh key --seed 1 --no-such-flag) > "$T/out" 2>&1
+[ $? -ne 0 ] && grep -q "settings.*failed" "$T/out" && ! grep -q '^[0-9a-f]\{16\}$' "$T/out" && ok || bad "a refused flag gives no key: $(cat "$T/out")"
+(cd "$T/make" && LENET98=build/no-such-binary DATA=data experiments/jobs.sh key --seed 1) > "$T/out" 2>&1
+[ $? -ne 0 ] && ! grep -q '^[0-9a-f]\{16\}$' "$T/out" && ok || bad "a missing binary gives no key: $(cat "$T/out")"
+
 # a wrong key is refused, before any training
 (cd "$T/make" && experiments/train-run.sh "0000000000000000 x lenet98 train --seed 1 --passes 1 --train-size 200") > "$T/out" 2>&1
 [ $? -ne 0 ] && grep -q "regenerate the job list" "$T/out" && ok || bad "a stale key is refused: $(cat "$T/out")"
