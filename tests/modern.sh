@@ -26,8 +26,8 @@ expect 2 "unknown schedule" $TR --optimizer sgd --schedule step -o "$T/x.bin"
 expect 0 "train modern" $TR --arch modern --batch 6 -o "$T/m1.bin"
 grep -q '^# lenet98 train: settings=3 arch=modern init=torch loss=softmax j=1 optimizer=sgd .* lr=0.01 momentum=0.9 batch=6 schedule=cosine passes=3 ' "$T/m1.bin.log.tsv" \
     && ok || bad "the log header names optimizer=sgd and its settings ($(head -1 "$T/m1.bin.log.tsv"))"
-[ "$(awk -F'\t' '$1 == 3 {print $2}' "$T/m1.bin.log.tsv")" = "0.025" ] \
-    && ok || bad "cosine rate of pass 3 of 3 is 0.1 (1 + cos(2 pi / 3)) / 2 = 0.025"
+[ "$(awk -F'\t' '$1 == 3 {print $2}' "$T/m1.bin.log.tsv")" = "0.0025" ] \
+    && ok || bad "cosine rate of pass 3 of 3 is 0.01 (1 + cos(2 pi / 3)) / 2 = 0.0025"
 expect 0 "train lenet5" $TR --eta-scale 0.1 -o "$T/l1.bin"
 grep -q 'optimizer=sdlm mu=0.02 eta_scale=0.1 ' "$T/l1.bin.log.tsv" && ok || bad "sdlm settings line"
 # the settings line: every field always, the numerics version, the code path, the data
