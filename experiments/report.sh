@@ -284,6 +284,30 @@ echo "counted. The paper does not give its counting rule. Its 401 thousand"
 echo "is close to the 340,908 connections (biases included) plus the 60,000 parameters (400,908),"
 echo "which may be a coincidence; the modern variant (full C3) counts 422,824."
 echo
+# ---- the studies' tables, as they are (columns by name)
+mdtable() { # TSV COLUMN...: a Markdown table of those columns of TSV, then its command line
+    md_t=$1; shift
+    printf '|'; for md_c in "$@"; do printf ' %s |' "$md_c"; done; echo
+    printf '|'; for md_c in "$@"; do printf -- '---|'; done; echo
+    experiments/col.sh "$md_t" "$@" | awk -F'\t' '{ s = "|"; for (i = 1; i <= NF; i++) s = s " " $i " |"; print s }'
+    echo
+    sed -n 's/^# command: /Command: /p' "$md_t" | head -1
+    echo
+}
+study() { # TITLE TSV TEXT COLUMN...: a section of the report from a study's table, or "not run"
+    st_title=$1 st_t=$2 st_text=$3; shift 3
+    echo "## $st_title"
+    echo
+    if [ -f "$st_t" ]; then
+        echo "$st_text"
+        echo
+        mdtable "$st_t" "$@"
+    else
+        echo "not run: \`$st_t\` is missing"
+        echo
+    fi
+}
+STUDY_SECTIONS
 echo "## Over the seeds"
 echo
 echo "Each headline number for seeds 1..N (experiments/fig5.sh, fig6.sh; \`make reproduce HSEEDS=N\`,"

@@ -30,9 +30,10 @@ static const char *const CLASSIFY_USAGE =
     "penalties y0..y9, smallest wins, or logits z0..z9, largest wins) and ok or reject. An\n"
     "image is rejected when its gap (best vs second best) is below the threshold. Without\n"
     "--threshold it is the model's own, printed to stderr: the gap at which the accepted\n"
-    "MNIST test digits reach 0.5%% error (Fig. 10), stored in the model file at the end of\n"
-    "training; for a model file that stores none, derived now from the test set (--data DIR,\n"
-    "default as for eval), or failing that %g for RBF and %g for logits (classify.h).\n"
+    "digits of a validation split reach 0.5%% error (Fig. 10), stored in the model file by\n"
+    "train --valid; for a model file that stores none, derived now from the MNIST test set\n"
+    "when --data DIR names one (a choice made on the test set: you asked for it), else %g for\n"
+    "RBF and %g for logits (classify.h: the thresholds of validation-split models).\n"
     "  --show    also print the normalised 28x28 digit as ASCII art\n"
     "Exit 1 if any image could not be read, has no ink, too little contrast (the measured\n"
     "contrast is printed) or several separate marks of similar size (\"path: problem\").\n";
@@ -62,8 +63,10 @@ static void classify_show(const uint8_t *img) {
 }
 
 /* The rejection threshold when --threshold is not given, printed with where it comes from:
- * the one the model file stores (set at the end of training); else derived now from the
- * MNIST test set (the same rule, reject_threshold); else the fallback for the output type.
+ * the one the model file stores (set on a validation split at the end of training); else,
+ * only when --data names a directory (data != NULL), derived now from its MNIST test set (the
+ * same rule, reject_threshold): never from a test set found by itself, since that would be a
+ * choice made on the test set; else the fallback for the output type.
  * 0, or -1 (message printed) on out of memory. */
 static int classify_threshold(const lenet_model *m, const char *path, const char *data,
                               double *thr) {
@@ -75,7 +78,7 @@ static int classify_threshold(const lenet_model *m, const char *path, const char
     }
     char dir[4200], err[1024];
     mnist_set s;
-    if (cli_find_data("classify", data, dir, sizeof dir) == 0 &&
+    if (data && cli_find_data("classify", data, dir, sizeof dir) == 0 &&
         mnist_load(&s, dir, "test", err, sizeof err) == 0) {
         long rejected = 0;
         const double t = reject_threshold_set(m, &s, &rejected);
@@ -93,7 +96,7 @@ static int classify_threshold(const lenet_model *m, const char *path, const char
     }
     *thr = m->arch.out == LENET_OUT_RBF ? CLASSIFY_THRESHOLD_RBF : CLASSIFY_THRESHOLD_LINEAR;
     fprintf(stderr, "lenet98 classify: rejection threshold %.6g (%s stores none and no MNIST "
-            "test set to derive one: the fallback for %s outputs)\n", *thr, path,
+            "test set named by --data to derive one: the fallback for %s outputs)\n", *thr, path,
             m->arch.out == LENET_OUT_RBF ? "RBF" : "linear");
     return 0;
 }

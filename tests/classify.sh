@@ -89,8 +89,13 @@ grep -q "^lenet98 classify: rejection threshold [0-9.]* ($T/m.bin stores none; d
 "$L" eval --data "$T/d" --model "$T/m.bin" --reject-curve "$T/rc0.tsv" > "$T/out" 2>&1
 thr0=$(sed -n 's/^rejection: .*threshold gap \([0-9.e+-]*\)$/\1/p' "$T/out")
 [ -n "$thr0" ] && grep -q "threshold $thr0 " "$T/err" && ok || bad "the derived threshold is eval's ($thr0; $(cat "$T/err"))"
+# the fallback for RBF outputs, as classify --help gives it
+fb=$("$L" classify --help 2>&1 | sed -n 's/.*else \([0-9.e+-]*\) for$/\1/p')
 LENET98_DATA="$T/elsewhere" "$L" classify --model "$T/m.bin" "$T/base.pgm" > "$T/out" 2> "$T/err" && ok || bad "classify without any test set"
-grep -q "^lenet98 classify: rejection threshold 29.3 ($T/m.bin stores none and no MNIST test set" "$T/err" && ok || bad "no test set: the fallback, said ($(cat "$T/err"))"
+[ -n "$fb" ] && grep -q "^lenet98 classify: rejection threshold $fb ($T/m.bin stores none and no MNIST test set" "$T/err" && ok || bad "no test set: the fallback, said ($(cat "$T/err"))"
+# a test set found without --data (here LENET98_DATA) is never used: that would choose on it
+LENET98_DATA="$T/d" "$L" classify --model "$T/m.bin" "$T/base.pgm" > "$T/out" 2> "$T/err" && ok || bad "classify, MNIST found but not named"
+[ -n "$fb" ] && grep -q "^lenet98 classify: rejection threshold $fb ($T/m.bin stores none and no MNIST test set named by --data" "$T/err" && ok || bad "MNIST found by itself: the fallback $fb, not the test set ($(cat "$T/err"))"
 expect 0 "--threshold overrides" "$L" classify --model "$T/tt.bin" --threshold 1e9 "$T/base.pgm"
 grep -q 'rejection threshold' "$T/err" && bad "--threshold given: nothing to say" || ok
 [ "$(cut -f 14 "$T/out" | tail -1)" = reject ] && ok || bad "--threshold 1e9 rejects"
