@@ -307,7 +307,7 @@ study() { # TITLE TSV TEXT COLUMN...: a section of the report from a study's tab
         echo
     fi
 }
-STUDY_SECTIONS
+# (the studies: filled in below once their drivers collect)
 echo "## Over the seeds"
 echo
 echo "Each headline number for seeds 1..N (experiments/fig5.sh, fig6.sh; \`make reproduce HSEEDS=N\`,"
