@@ -73,7 +73,7 @@ static int classify_threshold(const lenet_model *m, const char *path, const char
     if (m->reject_threshold > 0) {
         *thr = m->reject_threshold;
         fprintf(stderr, "lenet98 classify: rejection threshold %.6g (stored in %s: the score "
-                "gap at 0.5%% MNIST test error)\n", *thr, path);
+                "gap at 0.5%% error on its validation split)\n", *thr, path);
         return 0;
     }
     char dir[4200], err[1024];
