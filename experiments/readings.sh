@@ -16,6 +16,14 @@
 #   every1000-nocap  --hessian-every 1000 --eps-max 0   h_kk re-estimated every 1,000 patterns
 #   block            --hkk-subsample block          the block's sum as the coefficients' input (Eq. 23)
 #   readings.sh jobs | collect | (nothing: train what is missing, then collect)
+# collect writes FIGDIR/readings.tsv (a row per reading: its status by seed, the eps_k range of
+# pass 1, the rms distance of its per-pass test and on-the-fly training curves to the paper's
+# Figure 5 over passes 1..20, the final errors, mean and sd over seeds (GSL); ranked by the
+# test distance, rank 1 = the closest reading), FIGDIR/readings.dat (per pass, the mean over
+# seeds of each reading that did not diverge, and the paper's points) and FIGDIR/readings.png
+# (figures/readings.gp: the 3 closest readings and the default beside the paper), and prints
+# which reading is closest and whether an uncapped one comes within READINGS_NEAR (default
+# 0.2) points rms of the paper's test curve.
 set -eu
 cd "$(dirname "$0")/.."
 . experiments/figlib.sh
@@ -139,7 +147,7 @@ collect() {
     out=$FIGDIR/readings.tsv
     {
         echo "# readings.tsv: the readings of Appendix C (SDLM variants, experiments/readings.sh) against the paper's Figure 5; seeds 1..$RSEEDS, $P passes over $N patterns, every pass evaluated; revision $REV"
-        echo "# command: make readings or make studies$(quick_note) (experiments/readings.sh collect)"
+        echo "# command: make readings$(quick_note) or make studies$(quick_note) (experiments/readings.sh collect)"
         echo "# errors in percent (points). status: ok; diverged:sS@P (seed S diverged in pass P: its first pass with an on-the-fly training error >= $DIVERGED%, where --stop-diverged stops the run); incomplete:sS:P/N (seed S has P of N passes, or no model yet) or sS:missing. A reading that is not ok has - in every error column (never averaged in)."
         echo "# cap: yes = eps_k <= 0.001 (lenet98's default), no = --eps-max 0. eps1_min, eps1_max: the eps_k range of pass 1, min over seeds of eps_min, max over seeds of eps_max (the paper: about $PAPER_EPS)."
         echo "# rms_test, rms_train: root-mean-square distance (points) between a seed's per-pass curve and the paper's digitised Figure 5 (x = pass), over passes 1..$RMS_PASSES (those the run has), test_err against the paper's test curve, otf_train_err (on the fly, as the paper's) against its training curve; the mean over seeds."
@@ -155,7 +163,7 @@ collect() {
     dat=$FIGDIR/readings.dat
     {
         echo "# readings.dat: per pass, the paper's Figure 5 (digitised; training on the fly) and the mean over seeds 1..$RSEEDS of each ok reading's test_err (NAME_test) and otf_train_err (NAME_otf), in percent; NaN: no value; $P passes over $N patterns; revision $REV"
-        echo "# command: make readings or make studies$(quick_note) (experiments/readings.sh collect); read by column header (readings.gp)"
+        echo "# command: make readings$(quick_note) or make studies$(quick_note) (experiments/readings.sh collect); read by column header (readings.gp)"
         p=1; : > "$tmp.dat"
         while [ "$p" -le "$np" ]; do
             awk -F'\t' -v p="$p" '$1 == p { print p "\t" $2 "\t" $3; f = 1 } END { if (!f) print p "\tNaN\tNaN" }' "$tmp.paper"

@@ -20,7 +20,7 @@ lcol(i) = word(sel, i) eq "default" ? "#000000" : word(colors, i)
 ldt(i) = word(sel, i) eq "default" ? 2 : 1
 what(i) = sprintf("%s (rms_test %.2f)", word(sel, i), word(rms, i) + 0)
 
-set terminal pngcairo size 1200,560 font "DejaVu Sans,10"
+set terminal pngcairo size 1200,560 font "DejaVu Sans,10" noenhanced
 set output 'readings.png'
 set multiplot layout 1,2 title sprintf("Appendix C readings against the paper's Figure 5: the 3 closest to its test curve and the default\n(lines: mean over %d seed(s); rms: root-mean-square distance to the paper's test curve, points; hollow circles: LeCun et al. 1998)", nseeds)
 set logscale y
