@@ -74,7 +74,7 @@ else
 fi
 cmp -s "$T/jobs/readings.jobs" "$T/readings.jobs.orig" && ok || bad "jobs.sh path used the job list as it was"
 ! grep -q 'no-such-binary' "$T/err" && ok || bad "the binary was never called: $(cat "$T/err")"
-ls "$T/fig" | grep -q 'tmp' && bad "temp files left: $(ls "$T/fig")" || ok
+left=$(find "$T/fig" -name '*tmp*'); [ -z "$left" ] && ok || bad "temp files left: $left"
 
 R=$T/fig/readings.tsv
 # get NAME COLUMN: one cell of readings.tsv, read by column name
@@ -123,6 +123,8 @@ grep -v '^#' "$D" | head -1 | grep -q 'as-written\|block' && bad "only ok readin
 # QUICK=0 with a missing job list: path would ask the binary (absent here), so collect fails
 rm "$T/jobs/readings.jobs"
 FIGDIR="$T/fig2" RSEEDS=2 experiments/readings.sh collect > "$T/out" 2>&1 && bad "no job list, no binary: collect must fail" || ok
+grep -q 'no-such-binary train --settings.*failed' "$T/out" && ok || bad "without a job list, path asks the binary: $(head -c 300 "$T/out")"
+[ -z "$(find "$T/fig2" -name '*tmp*')" ] && [ ! -e "$T/fig2/readings.tsv" ] && ok || bad "a failed collect leaves no file: $(ls "$T/fig2")"
 cp "$T/readings.jobs.orig" "$T/jobs/readings.jobs"
 
 # ---- times.sh: per experiment, the runs and the sum of their logs' seconds column
