@@ -69,14 +69,18 @@ help:
 	@echo "make reproduce  train the paper's job list (HSEEDS=5 seeds a headline number) and"
 	@echo "                regenerate its figures/ (QUICK=1: a small preview of it and of the"
 	@echo "                studies in build/quick/, figures/ untouched; make -j2: 2 runs at once)"
-	@echo "make studies    the studies beside the paper: the ablation (SEEDS=3 seeds a step)"
-	@echo "make fig5 fig6 trap modern ablation   one trained experiment (its runs, then its figure)"
+	@echo "make studies    the studies beside the paper: validation (the choices made on a split),"
+	@echo "                ablation (SEEDS=3 seeds a step), readings (App. C against Fig. 5)"
+	@echo "make fig5 fig6 trap modern validation ablation readings   one trained experiment"
+	@echo "                (its runs, then its figure)"
 	@echo "make fig7 inspect-figures report      Figure 7; the figures of the trained models; REPORT.md"
 	@echo "make jobs       the job list alone (build/jobs/reproduce.jobs), for GNU parallel or Slurm"
 	@echo "make runs-rekey move build/runs entries from before the job lists to build/runs/old/"
 	@echo "make figures    redraw figures/ from the committed .dat files"
 	@echo "make modern     1998 net and modern variant side by side (figures/modern.*)"
 	@echo "make ablation   from 1998 to modern one change at a time (figures/ablation.*)"
+	@echo "make validation the SGD rates of the modern net and ablation step (b) on a validation split"
+	@echo "make readings   ten readings of Appendix C, 3 seeds each, against Figure 5 (figures/readings.*)"
 	@echo "make fig5       Figure 5: training and test error by pass (20 passes, HSEEDS seeds)"
 	@echo "make trap       the SDLM trap: Appendix C as written, each reading, 2 passes"
 	@echo "make fig6       Figure 6: test error against training set size"
@@ -238,7 +242,7 @@ endif
 # the paper's experiments (make reproduce) and the studies beside it (make studies; a QUICK
 # reproduce previews both)
 PAPER        = fig5 trap fig6 modern
-STUDIES      = ablation
+STUDIES      = validation ablation readings
 ifeq ($(QUICK),1)
 REPRODUCE    = $(PAPER) $(STUDIES)
 else
@@ -310,6 +314,7 @@ fig-rejection: $(B)/lenet98
 fig-fig9: $(B)/lenet98
 	@$(EXP_ENV) experiments/compare.sh $(MODEL98) $(MODELMOD) $(MODELDIST)
 report:
+	@$(EXP_ENV) experiments/times.sh > /dev/null
 	@FIG5_LOG=$$($(RUN) fig5 fig5/map/s1).log.tsv \
 	DIST_LOG=$$($(RUN) fig6 fig6/dist$(DIST_SIZE)/s1).log.tsv \
 	FIG6_DAT=$(FIGDIR)/fig6.dat $(EXP_ENV) experiments/report.sh

@@ -307,7 +307,12 @@ study() { # TITLE TSV TEXT COLUMN...: a section of the report from a study's tab
         echo
     fi
 }
-# (the studies: filled in below once their drivers collect)
+study "The readings of Appendix C against Figure 5 (make readings)" "$FIGDIR/readings.tsv" \
+    "Each reading trained as Figure 5 is (20 passes over 60,000, Eq. 9) for 3 seeds; rms_test, rms_train: the root-mean-square distance in points between our per-pass test and on-the-fly training errors and the paper's digitised Figure 5 curves over passes 1-20 (mean over seeds); eps1: the first pass's eps_k range (the paper: about 7e-5 .. 0.016); a diverged reading is not averaged. Ranked by rms_test." \
+    rank name cap status eps1_min eps1_max rms_test rms_train test_mean test_sd otf_mean
+study "What each experiment cost" "$FIGDIR/times.tsv" \
+    "The sum of each experiment's runs' own per-pass seconds (training and evaluation; a run is single-threaded); two runs train at once on a 2-core machine, so the wall time is about half." \
+    experiment runs logs passes seconds hours
 echo "## Over the seeds"
 echo
 echo "Each headline number for seeds 1..N (experiments/fig5.sh, fig6.sh; \`make reproduce HSEEDS=N\`,"
