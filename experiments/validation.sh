@@ -89,7 +89,7 @@ collect() {
     tmp=$FIGDIR/validation.tmp-$$
     # the split and the passes, from the settings line of the first run that has a log
     set0=
-    for nm in lenet5/s1 modern/lr$(echo "$RATES" | cut -d' ' -f1)/s1; do
+    for nm in modern/lr$(echo "$RATES" | cut -d' ' -f1)/s1 lenet5/s1; do
         lg=$(run validation "validation/$nm").log.tsv
         [ -f "$lg" ] && { set0=$(sed -n 's/^# lenet98 train: //p' "$lg" | head -1); break; }
     done
@@ -149,7 +149,7 @@ collect() {
     {
         printf '# validation.tsv: the choices made on a validation split, never on the test set; revision %s\n' "$REV"
         printf '# command: make validation or make studies%s (experiments/validation.sh collect)\n' "$(quick_note)"
-        printf '# split: train on patterns 1..%s of the MNIST training file, validate on its last %s (train --valid %s: patterns %s..60,000); the test set is never evaluated; %s passes, the error after the last; seeds 1..%s\n' \
+        printf '# split: train on patterns 1..%s of the MNIST training file, validate on its last %s (train --valid %s: patterns %s..60000 of MNIST); the test set is never evaluated; %s passes, the error after the last; seeds 1..%s\n' \
             "${TS:-?}" "${VS:-?}" "${VS:-?}" "$( [ -n "$VS" ] && echo $((60000 - VS + 1)) || echo '?')" "${PASSES:-?}" "$VSEEDS"
         printf '# rule: per net, the rate with the lowest mean valid_err over the seeds among the rates whose runs all finished and none diverged (--stop-diverged: on-the-fly training error >= 80%%); a tie goes to the lower rate; chosen = that rate, in_use = the rate the code uses (modern: %s, %s; b-sgd: %s, %s)\n' \
             "$(inuse modern)" "$(inuse_where modern)" "$(inuse b-sgd)" "$(inuse_where b-sgd)"
