@@ -132,6 +132,7 @@ collect() {
         elif awk -v a="$u" -v b="$c" 'BEGIN { exit !(a + 0 != b + 0) }'; then
             w="WARNING: $net: the rate in use, $u ($(inuse_where "$net")), is not the validation choice $c: set it to $c and retrain what uses it"
         else w=; fi
+        [ -n "$w" ] && [ "$QUICK" = 1 ] && w="$w (QUICK=1: tiny runs, not the sweep the choice rests on)"
         [ -n "$w" ] && { echo "validation.sh: $w" >&2; warn="$warn# $w
 "; }
         line=$(awk -F'\t' -v n="$net" -v c="$c" '$1 == n && $2 == c { printf "valid_err %s%% +- %s over %s seeds", $4, $5, $3 }' "$tmp.rows")

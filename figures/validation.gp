@@ -6,6 +6,11 @@
 # uses (SGD_LR in lenet98/optim.h, B_LR in experiments/ablation.sh); a rate where some run diverged is not
 # plotted as a number but labelled "diverged" at the top; the dashed line is the 1998 net
 # (SDLM: no rate). Data: validation.dat, run in the directory that holds it.
+# (make figures runs every script in figures/: before the first full sweep there is no data)
+if (system("[ -f validation.dat ] && echo yes") ne "yes") {
+    print "validation.gp: no validation.dat here (experiments/validation.sh collect writes it): nothing drawn"
+    exit
+}
 set terminal pngcairo size 900,600 font "DejaVu Sans,10"
 set output 'validation.png'
 set title "Choosing SGD's rate on the validation split (never the test set)"
@@ -48,12 +53,13 @@ if (l5 == l5) {
 isok(c) = strcol(4) eq 'ok' ? column(c) : NaN
 ischosen(c) = strcol(5) eq 'yes' && strcol(4) eq 'ok' ? column(c) : NaN
 inuse(y) = strcol(6) eq 'yes' ? y : NaN
-isdiv(x) = strcol(4) eq 'diverged' ? x : NaN
+# (every rate gets a label, empty unless it diverged: no plot without a valid point)
+divlabel(n) = strcol(4) eq 'diverged' ? n . ":\ndiverged" : ''
 plot 'validation.dat' index 0 using 1:(isok(2)):(isok(3)) with yerrorlines lw 2 pt 7 lc rgb '#d62728' title 'modern variant', \
      ''               index 1 using 1:(isok(2)):(isok(3)) with yerrorlines lw 2 pt 5 lc rgb '#1f77b4' title "step (b): 1998 net, linear + softmax", \
      ''               index 0 using 1:(ischosen(2)) with points pt 6 ps 3.5 lw 2 lc rgb '#d62728' title 'chosen (lowest mean)', \
      ''               index 1 using 1:(ischosen(2)) with points pt 6 ps 3.5 lw 2 lc rgb '#1f77b4' notitle, \
      ''               index 0 using 1:(inuse(ylo + 0.04 * span)) with points pt 9 ps 1.6 lc rgb '#d62728' title 'in use: SGD\_LR (modern)', \
      ''               index 1 using 1:(inuse(ylo + 0.04 * span)) with points pt 11 ps 1.6 lc rgb '#1f77b4' title 'in use: B\_LR (step (b))', \
-     ''               index 0 using 1:(isdiv(ytop)):('modern:\ndiverged') with labels tc rgb '#d62728' font ',9' notitle, \
-     ''               index 1 using 1:(isdiv(ytop - 0.1 * span)):('step (b):\ndiverged') with labels tc rgb '#1f77b4' font ',9' notitle
+     ''               index 0 using 1:(ytop):(divlabel('modern')) with labels tc rgb '#d62728' font ',9' notitle, \
+     ''               index 1 using 1:(ytop - 0.1 * span):(divlabel('step (b)')) with labels tc rgb '#1f77b4' font ',9' notitle
