@@ -69,14 +69,17 @@ help:
 	@echo "make reproduce  train the paper's job list (HSEEDS=5 seeds a headline number) and"
 	@echo "                regenerate its figures/ (QUICK=1: a small preview of it and of the"
 	@echo "                studies in build/quick/, figures/ untouched; make -j2: 2 runs at once)"
-	@echo "make studies    the studies beside the paper: the ablation (SEEDS=3 seeds a step)"
-	@echo "make fig5 fig6 trap modern ablation   one trained experiment (its runs, then its figure)"
+	@echo "make studies    the studies beside the paper: the ablation (SEEDS=3 seeds a step) and"
+	@echo "                the validation sweep (VSEEDS=2 seeds a rate)"
+	@echo "make fig5 fig6 trap modern ablation validation   one trained experiment (its runs, then its figure)"
 	@echo "make fig7 inspect-figures report      Figure 7; the figures of the trained models; REPORT.md"
 	@echo "make jobs       the job list alone (build/jobs/reproduce.jobs), for GNU parallel or Slurm"
 	@echo "make runs-rekey move build/runs entries from before the job lists to build/runs/old/"
 	@echo "make figures    redraw figures/ from the committed .dat files"
 	@echo "make modern     1998 net and modern variant side by side (figures/modern.*)"
 	@echo "make ablation   from 1998 to modern one change at a time (figures/ablation.*)"
+	@echo "make validation SGD's rate chosen on a validation split, never the test set"
+	@echo "                (figures/validation.*)"
 	@echo "make fig5       Figure 5: training and test error by pass (20 passes, HSEEDS seeds)"
 	@echo "make trap       the SDLM trap: Appendix C as written, each reading, 2 passes"
 	@echo "make fig6       Figure 6: test error against training set size"
@@ -221,6 +224,7 @@ bench: deps $(B)/bench
 QUICK       ?= 0
 SEEDS       ?=
 HSEEDS      ?=
+VSEEDS      ?=
 SINGLE      ?= 0
 TRAIN_FLAGS ?=
 SDLM_FLAGS  ?=
@@ -238,7 +242,7 @@ endif
 # the paper's experiments (make reproduce) and the studies beside it (make studies; a QUICK
 # reproduce previews both)
 PAPER        = fig5 trap fig6 modern
-STUDIES      = ablation
+STUDIES      = ablation validation
 ifeq ($(QUICK),1)
 REPRODUCE    = $(PAPER) $(STUDIES)
 else
@@ -247,7 +251,7 @@ endif
 TRAINED      = $(PAPER) $(STUDIES)
 INSPECT_FIGS = prototypes fig4 fig8 maps rejection fig9
 EXP_ENV      = QUICK='$(QUICK)' FIGDIR='$(FIGDIR)' JOBS_DIR='$(JOBS_DIR)' B='$(B)' \
-               LENET98='$(B)/lenet98' STATS='$(B)/stats' SEEDS='$(SEEDS)' HSEEDS='$(HSEEDS)' SINGLE='$(SINGLE)' \
+               LENET98='$(B)/lenet98' STATS='$(B)/stats' SEEDS='$(SEEDS)' HSEEDS='$(HSEEDS)' VSEEDS='$(VSEEDS)' SINGLE='$(SINGLE)' \
                TRAIN_FLAGS='$(TRAIN_FLAGS)' SDLM_FLAGS='$(SDLM_FLAGS)' FIG5_FLAGS='$(FIG5_FLAGS)'
 # the trained models the inspecting figures read: Figure 5's run and the modern variant's
 RUN          = $(EXP_ENV) experiments/jobs.sh path
