@@ -57,9 +57,12 @@ inuse() {
 inuse_where() { case $1 in modern) echo "SGD_LR in lenet98/optim.h" ;; *) echo "B_LR in experiments/ablation.sh" ;; esac; }
 
 # runstat BASE: the run at BASE (files BASE.bin, BASE.log.tsv): "ok<TAB>VALID_ERR" (its
-# valid_err after the last pass), "diverged<TAB>PASS" (it has fewer rows than its passes, or
-# its last row's on-the-fly training error is 80% or more: --stop-diverged stopped it there),
-# "missing" (not trained, or not finished: no model yet) or "novalid" (no valid_err)
+# valid_err after the last pass), "diverged<TAB>PASS<TAB>OTF_ERR<TAB>MEAN_LOSS" (it has fewer
+# rows than its passes, or its last row's on-the-fly training error is 80% or more:
+# --stop-diverged stopped it there; a mean loss of ln 10 = 2.30 there is a softmax net still
+# at chance, one far above it a net that blew up), "missing" (not trained, or not finished:
+# no model yet; an interrupted run has fewer rows too, but it is not diverged) or "novalid"
+# (no valid_err after the last pass)
 runstat() {
     { [ -f "$1.bin" ] && [ -f "$1.log.tsv" ]; } || { echo missing; return 0; }
     rs_p=$(sed -n 's/^# lenet98 train: .* passes=\([0-9]*\) .*/\1/p' "$1.log.tsv" | head -1)
@@ -87,6 +90,7 @@ collect() {
     TSV=$FIGDIR/validation.tsv DAT=$FIGDIR/validation.dat
     REV=$(cat "$B/revision" 2>/dev/null || echo unknown)
     tmp=$FIGDIR/validation.tmp-$$
+    trap 'rm -f "$tmp.rows" "$tmp.chosen" "$tmp.tsv" "$tmp.dat"' EXIT
     # the split and the passes, from the settings line of the first run that has a log
     set0=
     for nm in modern/lr$(echo "$RATES" | cut -d' ' -f1)/s1 lenet5/s1; do

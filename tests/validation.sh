@@ -12,7 +12,7 @@
 #           0.1:  1.40 1.60 -> 1.50 +- 0.1414 (chosen)   0.3: seed 1 at 85% on the fly in pass 3, seed 2 0.50
 # (the diverged rates' other seeds are the lowest of all: never chosen). Then seed 2 of
 # modern 0.01 is made an unfinished run (no model, 2 of 3 rows): missing, not diverged, and
-# the choice moves to 0.03. The WARNING is expected exactly where the rate the code uses
+# the choice moves to 0.03; then a tie in b-sgd goes to the lower rate. The WARNING is expected exactly where the rate the code uses
 # (SGD_LR in lenet98/optim.h, B_LR in experiments/ablation.sh) is not the choice.
 B=${1:-build}
 B=$(cd "$B" && pwd)
@@ -121,5 +121,10 @@ collect && ok || bad "collect with a run missing: exit $? ($(cat "$T/err"))"
 is "modern 0.01, seed 2 unfinished" "$(row modern 0.01 seeds status valid_by_seed chosen)" "$(printf '1\tmissing seed(s) 2\t1.00,missing\t-')"
 is "modern 0.03 chosen now" "$(row modern 0.03 chosen)" yes
 warned modern 0.03 "$SGD_LR"
+# a tie goes to the lower rate: b-sgd 0.03 at 1.40, 1.60 ties 0.1's 1.50
+mklog b-sgd/lr0.03/s1 3 2.0 1.40; mklog b-sgd/lr0.03/s2 3 2.0 1.60
+collect && ok || bad "collect with a tie: exit $? ($(cat "$T/err"))"
+is "b-sgd tie: 0.03 chosen, 0.1 not" "$(row b-sgd 0.03 valid_mean chosen) $(row b-sgd 0.1 valid_mean chosen)" "$(printf '1.5000\tyes 1.5000\t-')"
+warned b-sgd 0.03 "$B_LR"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
