@@ -225,6 +225,7 @@ bench: deps $(B)/bench
 QUICK       ?= 0
 SEEDS       ?=
 HSEEDS      ?=
+VSEEDS      ?=
 SINGLE      ?= 0
 TRAIN_FLAGS ?=
 SDLM_FLAGS  ?=
@@ -251,7 +252,7 @@ endif
 TRAINED      = $(PAPER) $(STUDIES)
 INSPECT_FIGS = prototypes fig4 fig8 maps rejection fig9
 EXP_ENV      = QUICK='$(QUICK)' FIGDIR='$(FIGDIR)' JOBS_DIR='$(JOBS_DIR)' B='$(B)' \
-               LENET98='$(B)/lenet98' STATS='$(B)/stats' SEEDS='$(SEEDS)' HSEEDS='$(HSEEDS)' SINGLE='$(SINGLE)' \
+               LENET98='$(B)/lenet98' STATS='$(B)/stats' SEEDS='$(SEEDS)' HSEEDS='$(HSEEDS)' VSEEDS='$(VSEEDS)' SINGLE='$(SINGLE)' \
                TRAIN_FLAGS='$(TRAIN_FLAGS)' SDLM_FLAGS='$(SDLM_FLAGS)' FIG5_FLAGS='$(FIG5_FLAGS)'
 # the trained models the inspecting figures read: Figure 5's run and the modern variant's
 RUN          = $(EXP_ENV) experiments/jobs.sh path

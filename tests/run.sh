@@ -13,8 +13,8 @@ D=$(mktemp -d); trap 'rm -rf "$D"' EXIT
 # The suites, in the order their output is printed. They share nothing but the binaries, so
 # they run in two lanes at once (two cores: about half the wall time); each lane runs its
 # suites one after another, the two lanes balanced by the suites' usual times.
-SUITES="$VALGRIND $B/test-double|$VALGRIND $B/test-float|tests/cli.sh $B|tests/modern.sh $B|tests/classify.sh $B|tests/faults.sh $B|tests/hostile.sh $B|tests/ckpt.sh $B|tests/jobs.sh $B|tests/fuzz/replay.sh $B|tests/pyloader.sh $B|tests/reference.sh $B|tests/archive.sh $B|tests/readings.sh $B"
-LANE_A="1 5 7 9 10 11 13"   # test-double, classify, hostile, jobs, replay, pyloader, archive
+SUITES="$VALGRIND $B/test-double|$VALGRIND $B/test-float|tests/cli.sh $B|tests/modern.sh $B|tests/classify.sh $B|tests/faults.sh $B|tests/hostile.sh $B|tests/ckpt.sh $B|tests/jobs.sh $B|tests/fuzz/replay.sh $B|tests/pyloader.sh $B|tests/reference.sh $B|tests/archive.sh $B|tests/readings.sh $B|tests/validation.sh $B"
+LANE_A="1 5 7 9 10 11 13 15"   # test-double, classify, hostile, jobs, replay, pyloader, archive, validation
 LANE_B="2 3 4 6 8 12 14"    # test-float, cli, modern, faults, ckpt, reference, readings
 suite() { echo "$SUITES" | cut -d'|' -f"$1"; }
 lane() {
