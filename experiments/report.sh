@@ -307,6 +307,9 @@ study() { # TITLE TSV TEXT COLUMN...: a section of the report from a study's tab
         echo
     fi
 }
+study "Choices made on a validation split, never the test set (make validation)" "$FIGDIR/validation.tsv" \
+    "Trained on patterns 1-50,000 of the MNIST training file, validated on 50,001-60,000 (train --valid 10000; the test set never evaluated), 20 passes, seeds 1-2; per net the rate with the lowest mean validation error is chosen (chosen), and checked against the rate the code uses (in_use). lenet5: the 1998 net, whose model stores the rejection threshold set on the split." \
+    net lr seeds status valid_mean valid_sd valid_by_seed chosen in_use threshold
 study "The readings of Appendix C against Figure 5 (make readings)" "$FIGDIR/readings.tsv" \
     "Each reading trained as Figure 5 is (20 passes over 60,000, Eq. 9) for 3 seeds; rms_test, rms_train: the root-mean-square distance in points between our per-pass test and on-the-fly training errors and the paper's digitised Figure 5 curves over passes 1-20 (mean over seeds); eps1: the first pass's eps_k range (the paper: about 7e-5 .. 0.016); a diverged reading is not averaged. Ranked by rms_test." \
     rank name cap status eps1_min eps1_max rms_test rms_train test_mean test_sd otf_mean
