@@ -27,6 +27,12 @@ plot_as() {
     [ -s "$FIGDIR/$1.png" ] || { echo "$0: $FIGDIR/$1.png was not drawn" >&2; exit 1; }
     echo "$FIGDIR/$1.png"
 }
+# logset LOG KEY: KEY's value in LOG's settings line ("# lenet98 train: settings=3 ... KEY=V
+# ..."; every key, always), "" when there is none
+logset() { sed -n 's/^# lenet98 train: //p' "$1" | head -1 | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+# the on-the-fly training error (%) of a diverged pass: where lenet98 train --stop-diverged
+# stops a run (LENET_DIVERGED_ERR in lenet98/trainer.h)
+DIVERGED_ERR=80
 need() { [ -f "$1" ] || { echo "$0: $1: no such file" >&2; exit 1; }; }
 # prepend a header line to a written .dat: wall time of the driver, machine
 stamp() { # FILE SECONDS

@@ -56,20 +56,19 @@ jobs() {
 # ---- collect: FIGDIR/readings.tsv, readings.dat, readings.png
 # (sh has no locals: collect's helpers use their own prefixes)
 PAPER_EPS="7e-5 .. 0.016"   # Sec. III-B / App. C: the paper's first-pass eps_k, about
-DIVERGED=80                 # otf_train_err (%) of a diverged pass (lenet98 train --stop-diverged)
 NEAR=${READINGS_NEAR:-0.2}  # "reaches the paper's curve": ok and rms_test <= NEAR points
 RMS_PASSES=20               # the rms distances are over passes 1..20 (those that exist)
 
 # rc_seed NAME S: one line about seed S of reading NAME, from its log (tab separated):
 #   state pass passes eps1_min eps1_max rms_test rms_train final_test final_otf
-# state: ok, diverged (pass = the first pass with otf_train_err >= DIVERGED), incomplete (the
+# state: ok, diverged (pass = the first pass with otf_train_err >= DIVERGED_ERR), incomplete (the
 # log has fewer rows than passes=, or no model yet), missing (no log); also writes the seed's
 # per-pass "pass otf_train_err test_err" to $tmp.c.NAME.sS
 rc_seed() {
     rc_log=$(run readings "readings/$1/s$2").log.tsv
     rc_f=$tmp.c.$1.s$2
     if [ ! -f "$rc_log" ]; then printf 'missing\t-\t-\t-\t-\t-\t-\t-\t-\n'; : > "$rc_f"; return; fi
-    rc_p=$(sed -n '1s/.* passes=\([0-9]*\).*/\1/p' "$rc_log")
+    rc_p=$(logset "$rc_log" passes)
     experiments/col.sh "$rc_log" pass otf_train_err test_err > "$rc_f"
     rc_e=$(experiments/col.sh "$rc_log" pass eps_min eps_max | awk -F'\t' '$1 == 1 { print $2 "\t" $3 }')
     rc_r=$(awk -F'\t' -v n="$RMS_PASSES" 'NR == FNR { pte[$1] = $2; ptr[$1] = $3; next }
@@ -78,7 +77,7 @@ rc_seed() {
         $1 <= n && ($1 in ptr) && num($2) { sr += ($2 - ptr[$1]) ^ 2; nr++ }
         END { if (nt) printf "%.4f", sqrt(st / nt); else printf "-"
               if (nr) printf "\t%.4f\n", sqrt(sr / nr); else printf "\t-\n" }' "$tmp.paper" "$rc_f")
-    awk -F'\t' -v p="${rc_p:-0}" -v d="$DIVERGED" -v e="${rc_e:-	}" -v r="$rc_r" -v bin="$([ -f "${rc_log%.log.tsv}.bin" ] && echo 1 || echo 0)" '
+    awk -F'\t' -v p="${rc_p:-0}" -v d="$DIVERGED_ERR" -v e="${rc_e:-	}" -v r="$rc_r" -v bin="$([ -f "${rc_log%.log.tsv}.bin" ] && echo 1 || echo 0)" '
         { last = $1; te = $3; otf = $2; if (!dv && $2 + 0 >= d) dv = $1 }
         END { st = dv ? "diverged" : (last + 0 < p + 0 || !bin) ? "incomplete" : "ok"
               if (dv) { last = dv }
@@ -143,12 +142,12 @@ collect() {
     [ -n "$first" ] || { echo "readings.sh: no reading has a log (train them: experiments/readings.sh)" >&2; exit 1; }
     nm=${first#"$tmp".c.}; nm=${nm%.s*}; sd=${first##*.s}
     flog=$(run readings "readings/$nm/s$sd").log.tsv
-    P=$(sed -n '1s/.* passes=\([0-9]*\).*/\1/p' "$flog"); N=$(sed -n '1s/.* train_size=\([0-9]*\).*/\1/p' "$flog")
+    P=$(logset "$flog" passes); N=$(logset "$flog" train_size)
     out=$FIGDIR/readings.tsv
     {
         echo "# readings.tsv: the readings of Appendix C (SDLM variants, experiments/readings.sh) against the paper's Figure 5; seeds 1..$RSEEDS, $P passes over $N patterns, every pass evaluated; revision $REV"
         echo "# command: make readings$(quick_note) or make studies$(quick_note) (experiments/readings.sh collect)"
-        echo "# errors in percent (points). status: ok; diverged:sS@P (seed S diverged in pass P: its first pass with an on-the-fly training error >= $DIVERGED%, where --stop-diverged stops the run); incomplete:sS:P/N (seed S has P of N passes, or no model yet) or sS:missing. A reading that is not ok has - in every error column (never averaged in)."
+        echo "# errors in percent (points). status: ok; diverged:sS@P (seed S diverged in pass P: its first pass with an on-the-fly training error >= $DIVERGED_ERR%, where --stop-diverged stops the run); incomplete:sS:P/N (seed S has P of N passes, or no model yet) or sS:missing. A reading that is not ok has - in every error column (never averaged in)."
         echo "# cap: yes = eps_k <= 0.001 (lenet98's default), no = --eps-max 0. eps1_min, eps1_max: the eps_k range of pass 1, min over seeds of eps_min, max over seeds of eps_max (the paper: about $PAPER_EPS)."
         echo "# rms_test, rms_train: root-mean-square distance (points) between a seed's per-pass curve and the paper's digitised Figure 5 (x = pass), over passes 1..$RMS_PASSES (those the run has), test_err against the paper's test curve, otf_train_err (on the fly, as the paper's) against its training curve; the mean over seeds."
         echo "# test_mean, test_sd: the test error after the last pass, mean and sample sd over seeds (GSL, build/stats); otf_mean: the on-the-fly training error of the last pass, mean over seeds; test_by_seed: each seed's test error after its last pass (a diverged seed's: after the pass it stopped at). The paper: 0.95 test after pass 20, 0.35 training after pass 19."

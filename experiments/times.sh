@@ -5,14 +5,16 @@
 # training and evaluation, timed by the run itself), and a total over the distinct runs (a run
 # two experiments share, as readings' default seeds are Figure 5's map runs, is counted once).
 # The job list of EXP is $JOBS_DIR/EXP.jobs (written by experiments/jobs.sh list when missing,
-# as jobs.sh path does); each run's log is $(jobs.sh path EXP NAME).log.tsv. A run without a
+# as jobs.sh path does); each run's log is $RUNS_DIR/KEY.log.tsv, KEY the first field of
+# its line (where jobs.sh path finds it). A run without a
 # log is skipped, with a note (column note, and on stderr).
 #   times.sh [EXP...]      QUICK=1: the QUICK runs' lists (build/quick/jobs), into build/quick
 set -eu
 cd "$(dirname "$0")/.."
 . experiments/figlib.sh
 if [ "$QUICK" = 1 ]; then JOBS_DIR=${JOBS_DIR:-build/quick/jobs}; else JOBS_DIR=${JOBS_DIR:-build/jobs}; fi
-export JOBS_DIR
+RUNS_DIR=${RUNS_DIR:-build/runs}
+export JOBS_DIR RUNS_DIR
 EXPS=${*:-fig5 trap fig6 modern validation ablation readings}
 REV=$(cat "$B/revision" 2>/dev/null || echo unknown)
 out=$FIGDIR/times.tsv
@@ -31,7 +33,7 @@ trap 'rm -f "$tmp" "$tmp.keys" "$tmp.out"' EXIT
         runs=0 logs=0 rows=0 secs=0 miss=''
         while read -r k name _; do
             runs=$((runs + 1))
-            log=$(experiments/jobs.sh path "$e" "$name").log.tsv
+            log=$RUNS_DIR/$k.log.tsv   # the key of the list line names the run (jobs.sh path)
             if [ ! -f "$log" ]; then miss="$miss $name"; continue; fi
             logs=$((logs + 1))
             rs=$(experiments/col.sh "$log" seconds | awk '{ s += $1 } END { printf "%d\t%.1f\n", NR, s }')

@@ -65,11 +65,11 @@ inuse_where() { case $1 in modern) echo "SGD_LR in lenet98/optim.h" ;; *) echo "
 # (no valid_err after the last pass)
 runstat() {
     { [ -f "$1.bin" ] && [ -f "$1.log.tsv" ]; } || { echo missing; return 0; }
-    rs_p=$(sed -n 's/^# lenet98 train: .* passes=\([0-9]*\) .*/\1/p' "$1.log.tsv" | head -1)
-    experiments/col.sh "$1.log.tsv" pass otf_train_err valid_err mean_loss | awk -F'\t' -v P="${rs_p:-0}" '
+    rs_p=$(logset "$1.log.tsv" passes)
+    experiments/col.sh "$1.log.tsv" pass otf_train_err valid_err mean_loss | awk -F'\t' -v P="${rs_p:-0}" -v d="$DIVERGED_ERR" '
         { n++; p = $1; o = $2; v = $3; l = $4 }
         END { if (n == 0) print "missing"
-              else if (p + 0 < P + 0 || o + 0 >= 80) printf "diverged\t%s\t%s\t%s\n", p, o, l
+              else if (p + 0 < P + 0 || o + 0 >= d + 0) printf "diverged\t%s\t%s\t%s\n", p, o, l
               else if (v !~ /^[0-9]+([.][0-9]*)?$/) print "novalid"
               else print "ok\t" v }'
 }
@@ -92,13 +92,13 @@ collect() {
     tmp=$FIGDIR/validation.tmp-$$
     trap 'rm -f "$tmp.rows" "$tmp.chosen" "$tmp.tsv" "$tmp.dat"' EXIT
     # the split and the passes, from the settings line of the first run that has a log
-    set0=
+    lg0=
     for nm in modern/lr$(echo "$RATES" | cut -d' ' -f1)/s1 lenet5/s1; do
         lg=$(run validation "validation/$nm").log.tsv
-        [ -f "$lg" ] && { set0=$(sed -n 's/^# lenet98 train: //p' "$lg" | head -1); break; }
+        [ -f "$lg" ] && { lg0=$lg; break; }
     done
-    sv() { echo "$set0" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
-    PASSES=$(sv passes) TS=$(sv train_size) VS=$(sv valid)
+    PASSES='' TS='' VS=''
+    [ -n "$lg0" ] && { PASSES=$(logset "$lg0" passes) TS=$(logset "$lg0" train_size) VS=$(logset "$lg0" valid); }
     # one line per net and rate: net lr n mean sd by_seed eligible status (tab-separated)
     : > "$tmp.rows"
     for net in modern b-sgd; do
@@ -156,8 +156,8 @@ collect() {
         printf '# command: make validation or make studies%s (experiments/validation.sh collect)\n' "$(quick_note)"
         printf '# split: train on patterns 1..%s of the MNIST training file, validate on its last %s (train --valid %s: patterns %s..60000 of MNIST); the test set is never evaluated; %s passes, the error after the last; seeds 1..%s\n' \
             "${TS:-?}" "${VS:-?}" "${VS:-?}" "$( [ -n "$VS" ] && echo $((60000 - VS + 1)) || echo '?')" "${PASSES:-?}" "$VSEEDS"
-        printf '# rule: per net, the rate with the lowest mean valid_err over the seeds among the rates whose runs all finished and none diverged (--stop-diverged: on-the-fly training error >= 80%%); a tie goes to the lower rate; chosen = that rate, in_use = the rate the code uses (modern: %s, %s; b-sgd: %s, %s)\n' \
-            "$(inuse modern)" "$(inuse_where modern)" "$(inuse b-sgd)" "$(inuse_where b-sgd)"
+        printf '# rule: per net, the rate with the lowest mean valid_err over the seeds among the rates whose runs all finished and none diverged (--stop-diverged: on-the-fly training error >= %s%%); a tie goes to the lower rate; chosen = that rate, in_use = the rate the code uses (modern: %s, %s; b-sgd: %s, %s)\n' \
+            "$DIVERGED_ERR" "$(inuse modern)" "$(inuse_where modern)" "$(inuse b-sgd)" "$(inuse_where b-sgd)"
         printf '# errors in percent; valid_sd: sample sd over the seeds (GSL, build/stats; 0 for one seed); a diverged run is never averaged in (valid_by_seed: diverged); lenet5: the 1998 net (SDLM: no rate), threshold: the rejection threshold its model stores (score gap at 0.5%% error on the accepted validation digits)\n'
         printf '%s' "$warn"
         printf 'net\tlr\tseeds\tstatus\tvalid_mean\tvalid_sd\tvalid_by_seed\tchosen\tin_use\tthreshold\n'
