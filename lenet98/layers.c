@@ -29,7 +29,7 @@ ALWAYS_INLINE vec vload(const real *p) {
     memcpy(&v, p, sizeof v);
     return v;
 }
-ALWAYS_INLINE void vstore(real *p, const vec *v) { memcpy(p, v, sizeof *v); }
+ALWAYS_INLINE void vstore(real *p, vec v) { memcpy(p, &v, sizeof v); }
 ALWAYS_INLINE vec vsplat(real s) { return (vec){0} + s; }
 /* the sum of the lanes, pairwise (halves added until one lane is left) */
 ALWAYS_INLINE real vsum(vec v) {
@@ -40,17 +40,39 @@ ALWAYS_INLINE real vsum(vec v) {
     return h[0];
 }
 
+/* r[l] = the sum of the lanes of v[l], l < LANES (= 8): three rounds of shuffles and adds,
+ * pairs of lanes, then pairs of pairs, then halves, instead of eight vsum */
+#ifdef LENET_DOUBLE
+typedef int64_t mvec __attribute__((vector_size(LANES * sizeof(int64_t))));
+#else
+typedef int32_t mvec __attribute__((vector_size(LANES * sizeof(int32_t))));
+#endif
+_Static_assert(LANES == 8, "vsum8 is written for 8 lanes");
+ALWAYS_INLINE vec vsum8(const vec *v) {
+    const mvec ev = {0, 8, 2, 10, 4, 12, 6, 14}, od = {1, 9, 3, 11, 5, 13, 7, 15};
+    const mvec lo2 = {0, 1, 8, 9, 4, 5, 12, 13}, hi2 = {2, 3, 10, 11, 6, 7, 14, 15};
+    const mvec lo4 = {0, 1, 2, 3, 8, 9, 10, 11}, hi4 = {4, 5, 6, 7, 12, 13, 14, 15};
+    vec a[4], b[2];
+    for (int k = 0; k < 4; k++)
+        a[k] = __builtin_shuffle(v[2 * k], v[2 * k + 1], ev) +
+               __builtin_shuffle(v[2 * k], v[2 * k + 1], od);
+    for (int k = 0; k < 2; k++)
+        b[k] = __builtin_shuffle(a[2 * k], a[2 * k + 1], lo2) +
+               __builtin_shuffle(a[2 * k], a[2 * k + 1], hi2);
+    return __builtin_shuffle(b[0], b[1], lo4) + __builtin_shuffle(b[0], b[1], hi4);
+}
+
 /* dst (n) = src (n), n >= LANES: whole vectors, the last one shifted back to end at n (it
  * rewrites a few values identically); an inline copy instead of a libc call per short row */
 ALWAYS_INLINE void copy_run(real *dst, const real *src, int n) {
     int i = 0;
     for (; i + LANES <= n; i += LANES) {
         const vec v = vload(src + i);
-        vstore(dst + i, &v);
+        vstore(dst + i, v);
     }
     if (i < n) {
         const vec v = vload(src + n - LANES);
-        vstore(dst + n - LANES, &v);
+        vstore(dst + n - LANES, v);
     }
 }
 
@@ -101,7 +123,7 @@ void squash_forward(real *x, const real *a, int n, lenet_squash kind) {
     int i = 0;
     for (; i + LANES <= n; i += LANES) {
         const vec v = A * fast_tanh(S * vload(a + i));
-        vstore(x + i, &v);
+        vstore(x + i, v);
     }
     if (i < n) { /* the last n % LANES, through a zero-padded vector */
         vec v = vsplat(0);
@@ -341,7 +363,7 @@ ALWAYS_INLINE void conv_fwd_block(int nb, real *wide, const real *in, const real
             }
         kern += K * K;
     }
-    for (int j = 0; j < nb; j++) vstore(wide + p0 + j * LANES, &acc[j]);
+    for (int j = 0; j < nb; j++) vstore(wide + p0 + j * LANES, acc[j]);
 }
 
 /* "Compact" coordinates, for maps whose wide runs waste many columns (C3: 140 wide values
@@ -387,7 +409,7 @@ ALWAYS_INLINE void conv_cfwd_block(int nb, real *out_o, const real *xs, const re
             }
         kern += K * K;
     }
-    for (int j = 0; j < nb; j++) vstore(out_o + p0 + j * LANES, &acc[j]);
+    for (int j = 0; j < nb; j++) vstore(out_o + p0 + j * LANES, acc[j]);
 }
 
 ALWAYS_INLINE void conv_cfwd(real *out, const real *xs, const real *wt, const real *b,
@@ -447,25 +469,53 @@ void conv_forward(real *out, const real *in, const real *wt, const real *b,
     }
 }
 
-/* din (hw) += sum over the output maps o fed by this input map, taps (ky,kx), of
- * kern_o[ky][kx] (squared) * dout_o[q - ky w - kx], for q at q0 .. q0 + nb LANES - 1, into
- * dsum. dpad[o] holds dout_o in wide coordinates at offset off = (K-1) w + K-1, zero around. */
-ALWAYS_INLINE void conv_din_block(int nb, real *dsum, const real *dpad, int stride,
-                                  const real *const *kp, int cout, int w, int q0, int square) {
-    const int off = (K - 1) * w + K - 1;
-    vec acc[BLOCK];
-    for (int j = 0; j < nb; j++) acc[j] = vsplat(0);
+/* din, first half, for the taps (ky, 0 .. K-1) of one input map c, at the vectors i0 ..
+ * i0 + nb - 1 of the wide coordinates p: dcol[kx][p] = sum over the output maps o fed by c
+ * of kern_o[ky][kx] (squared) * dw_o[p]. dw_o: dout_o in wide coordinates (zero at the
+ * dropped columns x >= ow and beyond P), stride apart; dcol planes cs apart. Each load of
+ * dout serves the K taps of a kernel row. */
+ALWAYS_INLINE void conv_dcol_block(int nb, real *dcol, int cs, const real *dw, int stride,
+                                   const real *const *kp, int cout, int ky, int i0,
+                                   int square) {
+    vec acc[K][2];
+    for (int kx = 0; kx < K; kx++)
+        for (int j = 0; j < nb; j++) acc[kx][j] = vsplat(0);
     for (int o = 0; o < cout; o++) {
         if (!kp[o]) continue;
-        const real *dp = dpad + (size_t)o * stride + off + q0;
-        for (int ky = 0; ky < K; ky++)
-            for (int kx = 0; kx < K; kx++) {
-                const real wv = square ? sq(kp[o][ky * K + kx]) : kp[o][ky * K + kx];
-                const real *src = dp - ky * w - kx;
-                for (int j = 0; j < nb; j++) acc[j] += wv * vload(src + j * LANES);
-            }
+        const real *dp = dw + (size_t)o * stride + (size_t)i0 * LANES;
+        vec d[2];
+        for (int j = 0; j < nb; j++) d[j] = vload(dp + j * LANES);
+        for (int kx = 0; kx < K; kx++) {
+            const real wv = square ? sq(kp[o][ky * K + kx]) : kp[o][ky * K + kx];
+            for (int j = 0; j < nb; j++) acc[kx][j] += wv * d[j];
+        }
     }
-    for (int j = 0; j < nb; j++) vstore(dsum + q0 + j * LANES, &acc[j]);
+    for (int kx = 0; kx < K; kx++)
+        for (int j = 0; j < nb; j++) vstore(dcol + (size_t)kx * cs + (i0 + j) * LANES, acc[kx][j]);
+}
+
+/* din_c (h,w) += the transpose of the forward correlation, one kernel row ky at a time:
+ * dcol (conv_dcol_block, every p), then din_c[p + ky w + kx] += dcol[kx][p] for p < P (the
+ * dropped columns add zero) */
+ALWAYS_INLINE void conv_din_map(real *din_c, real *dcol, const real *dw, int stride,
+                                const real *const *kp, int cout, int w, int P, int nvw,
+                                int square) {
+    const int cs = nvw * LANES, full = P / LANES * LANES;
+    for (int ky = 0; ky < K; ky++) {
+        int i0 = 0;
+        for (; i0 + 2 <= nvw; i0 += 2)
+            conv_dcol_block(2, dcol, cs, dw, stride, kp, cout, ky, i0, square);
+        if (i0 < nvw) conv_dcol_block(1, dcol, cs, dw, stride, kp, cout, ky, i0, square);
+        for (int kx = 0; kx < K; kx++) {
+            real *dst = din_c + ky * w + kx;
+            const real *src = dcol + (size_t)kx * cs;
+            for (int p = 0; p < full; p += LANES) {
+                const vec v = vload(dst + p) + vload(src + p);
+                vstore(dst + p, v);
+            }
+            for (int p = full; p < P; p++) dst[p] += src[p];
+        }
+    }
 }
 
 /* dwt of no (1 or 2) pairs (o_j, c) sharing the input map c, in compact coordinates:
@@ -475,6 +525,7 @@ ALWAYS_INLINE void conv_din_block(int nb, real *dsum, const real *dpad, int stri
  * input serves both output maps, each load of dout all K rows of a kernel column. */
 ALWAYS_INLINE void conv_cdw_block(int no, real *const *dk, const real *const *dv,
                                   const real *xc, int ps, int ow, int nv) {
+    vec part[2][K * K]; /* the partial sums of each tap ky K + kx, reduced at the end */
     for (int kx = 0; kx < K; kx++) {
         vec acc[2][K];
         for (int j = 0; j < no; j++)
@@ -489,7 +540,12 @@ ALWAYS_INLINE void conv_cdw_block(int no, real *const *dk, const real *const *dv
             }
         }
         for (int j = 0; j < no; j++)
-            for (int ky = 0; ky < K; ky++) dk[j][ky * K + kx] += vsum(acc[j][ky]);
+            for (int ky = 0; ky < K; ky++) part[j][ky * K + kx] = acc[j][ky];
+    }
+    for (int j = 0; j < no; j++) {
+        int t = 0;
+        for (; t + LANES <= K * K; t += LANES) vstore(dk[j] + t, vload(dk[j] + t) + vsum8(part[j] + t));
+        for (; t < K * K; t++) dk[j][t] += vsum(part[j][t]);
     }
 }
 
@@ -571,36 +627,32 @@ ALWAYS_INLINE void conv_backprop_fast(real *din, real *dwt, real *db, const real
     else
         conv_cdw(dkp, dv, in, cin, cout, h, w, ow, square);
     if (!din) return;
-    /* din: dout of each output map in wide coordinates, zero-padded (see conv_din_block) */
-    const int off = (K - 1) * w + K - 1;
-    const int hwv = (hw + LANES - 1) / LANES * LANES, stride = off + hwv;
-    real dpad[CONV_MAXPAD];
-    memset(dpad, 0, (size_t)cout * stride * sizeof(real));
-    for (int o = 0; o < cout; o++)
-        for (int y = 0; y < oh; y++)
-            memcpy(dpad + (size_t)o * stride + off + y * w, dout + (size_t)o * n + y * ow,
-                   (size_t)ow * sizeof(real));
-    const int nb = block_size(hwv);
-    real dsum[CONV_MAXHW + LANES];
-    for (int c = 0; c < cin; c++) {
-        for (int q0 = 0; q0 < hwv; q0 += nb * LANES) {
-            const int q = q0 + nb * LANES > hwv ? hwv - nb * LANES : q0;
-            WITH_LITERAL_NB(nb, conv_din_block, dsum, dpad, stride, kp + c * cout, cout, w, q,
-                            square);
+    /* din: dout of each output map in wide coordinates, zero beyond (see conv_dcol_block) */
+    const int P = (oh - 1) * w + ow, nvw = (P + LANES - 1) / LANES, stride = nvw * LANES;
+    real dw[CONV_MAXPAD];
+    for (int o = 0; o < cout; o++) {
+        real *dwo = dw + (size_t)o * stride;
+        for (int y = 0; y < oh; y++) {
+            memcpy(dwo + y * w, dout + (size_t)o * n + y * ow, (size_t)ow * sizeof(real));
+            if (y < oh - 1)
+                for (int x = ow; x < w; x++) dwo[y * w + x] = 0;
         }
-        real *dip = din + (size_t)c * hw;
-#pragma omp simd
-        for (int i = 0; i < hw; i++) dip[i] += dsum[i];
+        for (int i = P; i < stride; i++) dwo[i] = 0;
     }
+    real dcol[K * (CONV_MAXHW + LANES)];
+    for (int c = 0; c < cin; c++)
+        conv_din_map(din + (size_t)c * hw, dcol, dw, stride, kp + c * cout, cout, w, P, nvw,
+                     square);
 }
 
 /* the fast kernel's scratch holds this layer */
 static int conv_fast_fits(int cin, int cout, int h, int w) {
     const int oh = h - K + 1, ow = w - K + 1, hw = h * w;
     if (oh <= 0 || ow <= 0) return 0;
-    const int stride = (K - 1) * w + K - 1 + (hw + LANES - 1) / LANES * LANES;
+    const int stride = ((oh - 1) * w + ow + LANES - 1) / LANES * LANES; /* dw's, dcol's */
     return (oh - 1) * w + ow >= LANES && hw <= CONV_MAXHW && cin <= CONV_MAXMAPS &&
            cout <= CONV_MAXMAPS && (long)cout * stride <= CONV_MAXPAD &&
+           stride <= CONV_MAXHW + LANES &&
            (long)K * cdw_plane(oh, ow) <= CONV_MAXXS &&
            (long)cout * cdw_vectors(oh, ow) * LANES <= CONV_MAXPAD;
 }
@@ -670,7 +722,7 @@ ALWAYS_INLINE void linear_back_block(int nb, real *din, real *dwt, const real *d
         real *dwr = dwt + (size_t)o * nin + i0;
         for (int j = 0; j < nb; j++) {
             const vec g = vload(dwr + j * LANES) + d * x[j];
-            vstore(dwr + j * LANES, &g);
+            vstore(dwr + j * LANES, g);
             if (din) {
                 const vec wv = vload(wr + j * LANES);
                 acc[j] += (square ? wv * wv : wv) * d;
@@ -678,7 +730,7 @@ ALWAYS_INLINE void linear_back_block(int nb, real *din, real *dwt, const real *d
         }
     }
     if (din)
-        for (int j = 0; j < nb; j++) vstore(din + i0 + j * LANES, &acc[j]);
+        for (int j = 0; j < nb; j++) vstore(din + i0 + j * LANES, acc[j]);
 }
 
 ALWAYS_INLINE void linear_backprop_fast(real *din, real *dwt, real *db, const real *dout,
@@ -715,9 +767,10 @@ void linear_backward2(real *ddin, real *hwt, real *hb, const real *ddout, const 
     linear_backprop_fast(ddin, hwt, hb, ddout, in, wt, nin, nout, 1);
 }
 
-/* inputs i0 .. i0 + nb LANES - 1 of linear_backward_sdlm: as linear_back_block, then the
- * step wt -= eps dwt, dwt = 0, each weight used for din before it moves */
-ALWAYS_INLINE void linear_sdlm_block(int nb, real *din, real *wt, real *dwt, const real *dout,
+/* inputs i0 .. i0 + nb LANES - 1 of linear_backward_sdlm: din[i] += sum_o wt[o][i] dout[o]
+ * with din in registers across o, and the step wt[o][i] -= eps[o][i] (dout[o] in[i]), each
+ * weight used for din before it moves; the gradient lives only in a register */
+ALWAYS_INLINE void linear_sdlm_block(int nb, real *din, real *wt, const real *dout,
                                      const real *in, const real *eps, int nin, int nout,
                                      int i0) {
     vec x[BLOCK], acc[BLOCK];
@@ -725,52 +778,45 @@ ALWAYS_INLINE void linear_sdlm_block(int nb, real *din, real *wt, real *dwt, con
         x[j] = vload(in + i0 + j * LANES);
         acc[j] = din ? vload(din + i0 + j * LANES) : vsplat(0);
     }
-    const vec zero = vsplat(0);
     for (int o = 0; o < nout; o++) {
         const real d = dout[o];
         const size_t row = (size_t)o * nin + i0;
         for (int j = 0; j < nb; j++) {
             const size_t k = row + (size_t)j * LANES;
-            const vec g = vload(dwt + k) + d * x[j], wv = vload(wt + k);
+            const vec g = d * x[j], wv = vload(wt + k);
             if (din) acc[j] += wv * d;
             const vec step = wv - vload(eps + k) * g;
-            vstore(wt + k, &step);
-            vstore(dwt + k, &zero);
+            vstore(wt + k, step);
         }
     }
     if (din)
-        for (int j = 0; j < nb; j++) vstore(din + i0 + j * LANES, &acc[j]);
+        for (int j = 0; j < nb; j++) vstore(din + i0 + j * LANES, acc[j]);
 }
 
 LENET_HOT
-void linear_backward_sdlm(real *din, real *wt, real *b, real *dwt, real *db, const real *dout,
-                          const real *in, const real *eps_w, const real *eps_b, int nin,
-                          int nout) {
+void linear_backward_sdlm(real *din, real *wt, real *b, const real *dout, const real *in,
+                          const real *eps_w, const real *eps_b, int nin, int nout) {
     enum { LB = 4 }; /* vectors per block, as linear_backprop_fast */
-    for (int o = 0; o < nout; o++) {
-        b[o] -= eps_b[o] * (db[o] + dout[o]);
-        db[o] = 0;
-    }
+    for (int o = 0; o < nout; o++) b[o] -= eps_b[o] * dout[o];
     const int full = nin / LANES * LANES;
     for (int i0 = 0; i0 < full; i0 += LB * LANES) {
         const int nb = (full - i0) / LANES < LB ? (full - i0) / LANES : LB;
         if (nb == LB) /* literal block sizes: the whole blocks, then at most one short one */
-            linear_sdlm_block(LB, din, wt, dwt, dout, in, eps_w, nin, nout, i0);
+            linear_sdlm_block(LB, din, wt, dout, in, eps_w, nin, nout, i0);
         else if (nb == 3)
-            linear_sdlm_block(3, din, wt, dwt, dout, in, eps_w, nin, nout, i0);
+            linear_sdlm_block(3, din, wt, dout, in, eps_w, nin, nout, i0);
         else if (nb == 2)
-            linear_sdlm_block(2, din, wt, dwt, dout, in, eps_w, nin, nout, i0);
+            linear_sdlm_block(2, din, wt, dout, in, eps_w, nin, nout, i0);
         else
-            linear_sdlm_block(1, din, wt, dwt, dout, in, eps_w, nin, nout, i0);
+            linear_sdlm_block(1, din, wt, dout, in, eps_w, nin, nout, i0);
     }
     for (int o = 0; o < nout; o++) { /* the last nin % LANES inputs */
         const real d = dout[o];
         for (int i = full; i < nin; i++) {
             const size_t k = (size_t)o * nin + i;
-            const real g = dwt[k] + d * in[i];
+            const real g = d * in[i];
             if (din) din[i] += wt[k] * d;
             wt[k] -= eps_w[k] * g;
-            dwt[k] = 0;
         }
     }
 }
@@ -780,16 +826,58 @@ void linear_backward_sdlm(real *din, real *wt, real *b, real *dwt, real *db, con
 
 static inline real block_sum(const real *ip, int w) { return ip[0] + ip[1] + ip[w] + ip[w + 1]; }
 
+/* Fast paths for an even width w (LeNet's 28 and 10), where the blocks line up in flat
+ * coordinates: with R (oh,w) the sums of each block row's two input rows, R[y][x'] =
+ * in[2y][x'] + in[2y+1][x'] (of their squares for Eq. 23 read literally), the block sum of
+ * output q = y ow + x is R[2q] + R[2q+1], a contiguous run over every output of the map.
+ * Every sum is taken in that order, (in[2y][2x] + in[2y+1][2x]) + (in[2y][2x+1] +
+ * in[2y+1][2x+1]), by the vectors and by the scalar tails alike. */
+enum { SUB_MAXR = 1024 }; /* R's bound (oh w); larger maps take the plain loops */
+
+static int subsamp_fast_fits(int h, int w) { return w % 2 == 0 && (h / 2) * w <= SUB_MAXR; }
+
+/* R (oh w) from the map ip (h,w): row sums, or sums of squares */
+ALWAYS_INLINE void subsamp_rows(real *R, const real *ip, int oh, int w, int squares) {
+    const int full = w / LANES * LANES;
+    for (int y = 0; y < oh; y++) {
+        const real *a = ip + (size_t)2 * y * w, *b = a + w;
+        real *r = R + (size_t)y * w;
+        for (int x = 0; x < full; x += LANES) {
+            const vec u = vload(a + x), v = vload(b + x);
+            vstore(r + x, squares ? u * u + v * v : u + v);
+        }
+        for (int x = full; x < w; x++) r[x] = squares ? a[x] * a[x] + b[x] * b[x] : a[x] + b[x];
+    }
+}
+
+/* the block sums of outputs q .. q + LANES - 1 from R */
+ALWAYS_INLINE vec subsamp_pairs(const real *R, int q) {
+    const mvec ev = {0, 2, 4, 6, 8, 10, 12, 14}, od = {1, 3, 5, 7, 9, 11, 13, 15};
+    const vec a = vload(R + 2 * q), b = vload(R + 2 * q + LANES);
+    return __builtin_shuffle(a, b, ev) + __builtin_shuffle(a, b, od);
+}
+
 LENET_HOT
 void subsamp_forward(real *out, const real *in, const real *coef, const real *bias, int c,
                      int h, int w) {
-    const int oh = h / 2, ow = w / 2;
+    const int oh = h / 2, ow = w / 2, n = oh * ow;
+    if (!subsamp_fast_fits(h, w)) {
+        for (int m = 0; m < c; m++) {
+            const real *ip = in + (size_t)m * h * w;
+            real *op = out + (size_t)m * n;
+            for (int y = 0; y < oh; y++)
+                for (int x = 0; x < ow; x++)
+                    op[y * ow + x] = coef[m] * block_sum(ip + 2 * y * w + 2 * x, w) + bias[m];
+        }
+        return;
+    }
+    real R[SUB_MAXR];
+    const int full = n / LANES * LANES;
     for (int m = 0; m < c; m++) {
-        const real *ip = in + (size_t)m * h * w;
-        real *op = out + (size_t)m * oh * ow;
-        for (int y = 0; y < oh; y++)
-            for (int x = 0; x < ow; x++)
-                op[y * ow + x] = coef[m] * block_sum(ip + 2 * y * w + 2 * x, w) + bias[m];
+        subsamp_rows(R, in + (size_t)m * h * w, oh, w, 0);
+        real *op = out + (size_t)m * n;
+        for (int q = 0; q < full; q += LANES) vstore(op + q, coef[m] * subsamp_pairs(R, q) + bias[m]);
+        for (int q = full; q < n; q++) op[q] = coef[m] * (R[2 * q] + R[2 * q + 1]) + bias[m];
     }
 }
 
@@ -831,22 +919,82 @@ static inline void subsamp_backprop(real *din, real *dcoef, real *dbias, const r
     }
 }
 
+/* subsamp_backprop for an even width (see subsamp_rows): dcoef and dbias in LANES partial
+ * sums, din through D (oh,w), D[2q] = D[2q+1] = coef dout[q], added to both rows of a block */
+ALWAYS_INLINE void subsamp_backprop_fast(real *din, real *dcoef, real *dbias, const real *dout,
+                                         const real *in, const real *coef, int c, int h,
+                                         int w, int square) {
+    const int oh = h / 2, ow = w / 2, n = oh * ow, full = n / LANES * LANES;
+    const mvec lo = {0, 0, 1, 1, 2, 2, 3, 3}, hi = {4, 4, 5, 5, 6, 6, 7, 7};
+    real R[SUB_MAXR], D[SUB_MAXR];
+    for (int m = 0; m < c; m++) {
+        const real *dop = dout + (size_t)m * n;
+        const real cm = square ? sq(coef[m]) : coef[m];
+        subsamp_rows(R, in + (size_t)m * h * w, oh, w, square == 2);
+        vec gcv = vsplat(0), gbv = vsplat(0);
+        for (int q = 0; q < full; q += LANES) {
+            const vec d = vload(dop + q), s = subsamp_pairs(R, q);
+            gbv += d;
+            gcv += d * (square == 1 ? s * s : s);
+            if (din) {
+                const vec v = cm * d;
+                vstore(D + 2 * q, __builtin_shuffle(v, lo));
+                vstore(D + 2 * q + LANES, __builtin_shuffle(v, hi));
+            }
+        }
+        real gc = vsum(gcv), gb = vsum(gbv);
+        for (int q = full; q < n; q++) {
+            const real d = dop[q], s = R[2 * q] + R[2 * q + 1];
+            gb += d;
+            gc += d * (square == 1 ? s * s : s);
+            D[2 * q] = D[2 * q + 1] = cm * d;
+        }
+        dcoef[m] += gc;
+        dbias[m] += gb;
+        if (!din) continue;
+        real *dip = din + (size_t)m * h * w;
+        const int wf = w / LANES * LANES;
+        for (int y = 0; y < oh; y++) {
+            real *a = dip + (size_t)2 * y * w, *b = a + w;
+            const real *dr = D + (size_t)y * w;
+            for (int x = 0; x < wf; x += LANES) {
+                const vec v = vload(dr + x);
+                vstore(a + x, vload(a + x) + v);
+                vstore(b + x, vload(b + x) + v);
+            }
+            for (int x = wf; x < w; x++) {
+                a[x] += dr[x];
+                b[x] += dr[x];
+            }
+        }
+    }
+}
+
 LENET_HOT
 void subsamp_backward(real *din, real *dcoef, real *dbias, const real *dout, const real *in,
                       const real *coef, int c, int h, int w) {
-    subsamp_backprop(din, dcoef, dbias, dout, in, coef, c, h, w, 0);
+    if (subsamp_fast_fits(h, w))
+        subsamp_backprop_fast(din, dcoef, dbias, dout, in, coef, c, h, w, 0);
+    else
+        subsamp_backprop(din, dcoef, dbias, dout, in, coef, c, h, w, 0);
 }
 
 LENET_HOT
 void subsamp_backward2(real *ddin, real *hcoef, real *hbias, const real *ddout,
                        const real *in, const real *coef, int c, int h, int w) {
-    subsamp_backprop(ddin, hcoef, hbias, ddout, in, coef, c, h, w, 1);
+    if (subsamp_fast_fits(h, w))
+        subsamp_backprop_fast(ddin, hcoef, hbias, ddout, in, coef, c, h, w, 1);
+    else
+        subsamp_backprop(ddin, hcoef, hbias, ddout, in, coef, c, h, w, 1);
 }
 
 LENET_HOT
 void subsamp_backward2_eq23(real *ddin, real *hcoef, real *hbias, const real *ddout,
                             const real *in, const real *coef, int c, int h, int w) {
-    subsamp_backprop(ddin, hcoef, hbias, ddout, in, coef, c, h, w, 2);
+    if (subsamp_fast_fits(h, w))
+        subsamp_backprop_fast(ddin, hcoef, hbias, ddout, in, coef, c, h, w, 2);
+    else
+        subsamp_backprop(ddin, hcoef, hbias, ddout, in, coef, c, h, w, 2);
 }
 
 /* ======================================================================================

@@ -37,12 +37,14 @@ void linear_backward(real *din, real *dwt, real *db, const real *dout, const rea
                      const real *wt, int nin, int nout);
 void linear_backward2(real *ddin, real *hwt, real *hb, const real *ddout, const real *in,
                       const real *wt, int nin, int nout);
-/* linear_backward, then the SDLM step of this layer's parameters (Eq. 18 with App. C's step
- * sizes): wt -= eps_w dwt, b -= eps_b db, and dwt, db = 0 (sdlm_update on these tensors
- * alone), in one sweep over the weights; din is taken through the weights before the step. */
-void linear_backward_sdlm(real *din, real *wt, real *b, real *dwt, real *db, const real *dout,
-                          const real *in, const real *eps_w, const real *eps_b, int nin,
-                          int nout);
+/* linear_backward and the SDLM step of this layer's parameters (Eq. 18 with App. C's step
+ * sizes) in one sweep over the weights, for a layer whose gradients are zero on entry (as
+ * they are in training: every step leaves them zero): wt -= eps_w (dout in^T), b -= eps_b
+ * dout, the same bits as linear_backward into zeroed dwt, db then sdlm_update on these
+ * tensors; the gradient is never stored (dwt, db are not touched and stay zero). din is
+ * taken through the weights before the step. */
+void linear_backward_sdlm(real *din, real *wt, real *b, const real *dout, const real *in,
+                          const real *eps_w, const real *eps_b, int nin, int nout);
 
 /* ---- subsampling: S2, S4 (Sec. II-B) ---------------------------------------------------
  * in (c,h,w) -> out (c,h/2,w/2); coef (c), bias (c). a = coef * (sum of the 2x2 block) + bias

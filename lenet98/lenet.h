@@ -215,9 +215,10 @@ void lenet_backward(lenet_model *m, lenet_acts *a, const real *dout);
 /* Gauss-Newton second pass (App. C, Eq. 23-27) from dE/dout and d2E/dout2 (10 each, the
  * loss's diagonal): accumulates this pattern's d2E/dw_k2 contributions into m->h. */
 void lenet_backward2(lenet_model *m, lenet_acts *a, const real *dout, const real *ddout);
-/* lenet_backward, then sdlm_update(m, eps) (sdlm.h), in one pass: the full connections take
- * their step as their gradients are made. The same bits when m->g starts at zero (as it does
- * after sdlm_update or lenet_zero_grad). */
+/* lenet_backward, then sdlm_update(m, eps) (sdlm.h), in one pass, the same bits; m->g must be
+ * zero on entry (as after sdlm_update, lenet_zero_grad or this function) and is on return.
+ * The full connections take their step as their gradients are made, in registers: their
+ * part of m->g is neither read nor written. */
 void lenet_backward_sdlm(lenet_model *m, lenet_acts *a, const real *dout, const real *eps);
 
 /* ---------------------------------------------------------------------------------------

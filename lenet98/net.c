@@ -404,8 +404,7 @@ static void net_linear_step(real *din, real *wt, real *b, real *dwt, real *db,
                             const real *dout, const real *in, int nin, int nout,
                             const real *eps, const real *w) {
     if (eps)
-        linear_backward_sdlm(din, wt, b, dwt, db, dout, in, eps + (wt - w), eps + (b - w), nin,
-                             nout);
+        linear_backward_sdlm(din, wt, b, dout, in, eps + (wt - w), eps + (b - w), nin, nout);
     else
         net_linear_backward(din, dwt, db, dout, in, wt, nin, nout, 0);
 }
@@ -571,10 +570,10 @@ static void net_sdlm_range(real *restrict w, real *restrict g, const real *restr
     }
 }
 
-/* lenet_backward, then sdlm_update, in one pass: the full connections (C5, F6, a linear
- * output; none of their weights shared) step as their gradients are made, the rest after.
- * Each element takes the same operations as in the two calls: the same bits when m->g starts
- * at zero (otherwise a multiply and add may be fused in one and not the other). */
+/* lenet_backward, then sdlm_update, in one pass, for m->g zero on entry: the full
+ * connections (C5, F6, a linear output; none of their weights shared) step as their
+ * gradients are made, which never reach m->g; the rest accumulate there and step after.
+ * Each element takes the same operations as in the two calls: the same bits. */
 void lenet_backward_sdlm(lenet_model *m, lenet_acts *a, const real *dout, const real *eps) {
     real *w = m->w.c1w, *g = m->g.c1w;
 #ifdef LENET_REFERENCE

@@ -6,6 +6,7 @@
 #include "check.h"
 #include "layers.h"
 
+#include <assert.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
@@ -126,6 +127,68 @@ static void compare_maxpool(gsl_rng *r) {
     CHECK(din[0] == dout[0] && din[1] == 0 && din[W] == 0 && din[W + 1] == 0);
 }
 
+/* sub-sampling (the flat fast path for an even width, the plain loops for an odd one) against
+ * a plain loop here: forward, and the three backward passes (first derivatives; h_coef from
+ * the block's sum; Eq. 23 read literally) from nonzero gradients, to rounding */
+static void compare_subsamp(int c, int h, int w, gsl_rng *r) {
+    const int oh = h / 2, ow = w / 2, nin = c * h * w, nout = c * oh * ow;
+    real *in = malloc((size_t)nin * sizeof(real)), *dout = malloc((size_t)nout * sizeof(real));
+    real *o1 = malloc((size_t)nout * sizeof(real)), *o2 = malloc((size_t)nout * sizeof(real));
+    const size_t ng = (size_t)nin + 2 * c; /* din, dcoef, dbias */
+    real *g1 = malloc(ng * sizeof(real)), *g2 = malloc(ng * sizeof(real));
+    real p[2 * 16];
+    assert(c <= 16);
+    fill(in, nin, r);
+    fill(dout, nout, r);
+    fill(p, 2 * c, r);
+    for (int i = 0; i < nout; i += 7) dout[i] = 0;
+    subsamp_forward(o1, in, p, p + c, c, h, w);
+    for (int m = 0; m < c; m++)
+        for (int y = 0; y < oh; y++)
+            for (int x = 0; x < ow; x++) {
+                const real *q = in + ((size_t)m * h + 2 * y) * w + 2 * x;
+                o2[(m * oh + y) * ow + x] = p[m] * (q[0] + q[1] + q[w] + q[w + 1]) + p[c + m];
+            }
+    const double df = rel_diff(o1, o2, nout);
+    if (check_verbose || df > KERNEL_TOL)
+        printf("# subsample %dx%dx%d forward: %.3g\n", c, h, w, df);
+    CHECK(df <= KERNEL_TOL);
+    for (int square = 0; square <= 2; square++) {
+        fill(g1, ng, r);
+        memcpy(g2, g1, ng * sizeof(real));
+        if (square == 0) subsamp_backward(g1, g1 + nin, g1 + nin + c, dout, in, p, c, h, w);
+        if (square == 1) subsamp_backward2(g1, g1 + nin, g1 + nin + c, dout, in, p, c, h, w);
+        if (square == 2)
+            subsamp_backward2_eq23(g1, g1 + nin, g1 + nin + c, dout, in, p, c, h, w);
+        for (int m = 0; m < c; m++) {
+            const real cm = square ? p[m] * p[m] : p[m];
+            for (int y = 0; y < oh; y++)
+                for (int x = 0; x < ow; x++) {
+                    const size_t at = ((size_t)m * h + 2 * y) * w + 2 * x;
+                    const real *q = in + at, d = dout[(m * oh + y) * ow + x];
+                    const real s = q[0] + q[1] + q[w] + q[w + 1];
+                    const real s2 = q[0] * q[0] + q[1] * q[1] + q[w] * q[w] + q[w + 1] * q[w + 1];
+                    g2[nin + m] += d * (square == 2 ? s2 : square ? s * s : s);
+                    g2[nin + c + m] += d;
+                    g2[at] += cm * d;
+                    g2[at + 1] += cm * d;
+                    g2[at + w] += cm * d;
+                    g2[at + w + 1] += cm * d;
+                }
+        }
+        const double db = rel_diff(g1, g2, ng);
+        if (check_verbose || db > KERNEL_TOL)
+            printf("# subsample %dx%dx%d backward square=%d: %.3g\n", c, h, w, square, db);
+        CHECK(db <= KERNEL_TOL);
+    }
+    free(in);
+    free(dout);
+    free(o1);
+    free(o2);
+    free(g1);
+    free(g2);
+}
+
 /* squash_forward (vectors of LANES, a zero-padded tail; its fast tanh in the float build)
  * against libm's tanh in double, at C1's size and at an odd one, a in [-10, 10] */
 static void compare_squash(int n, gsl_rng *r) {
@@ -149,7 +212,7 @@ static void compare_squash(int n, gsl_rng *r) {
 }
 
 void test_kernels(void) {
-    TEST_GROUP("kernels: fast conv and linear against the reference loops");
+    TEST_GROUP("kernels: fast conv, linear and sub-sampling against the reference loops");
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 7);
     compare("C1 1x32x32 -> 6x28x28", NULL, 1, C1_N, LENET_IN, r);
@@ -164,6 +227,11 @@ void test_kernels(void) {
     compare("linear 43 -> 13", NULL, 43, 13, 0, r);
     compare("linear 5 -> 3", NULL, 5, 3, 0, r);
     compare_maxpool(r);
+    compare_subsamp(C1_N, C1_H, C1_H, r); /* S2 */
+    compare_subsamp(C3_N, C3_H, C3_H, r); /* S4 */
+    compare_subsamp(3, 6, 6, r);          /* a width below LANES */
+    compare_subsamp(2, 12, 18, r);        /* rows of 18: two vectors and a tail */
+    compare_subsamp(2, 7, 9, r);          /* odd: the plain loops, the last row and column unused */
     compare_squash(C1_N * C1_H * C1_H, r);
     compare_squash(13, r);
     gsl_rng_free(r);
