@@ -23,6 +23,7 @@ static inline real sq(real v) { return v * v; }
 enum { LANES = 8, BLOCK = 9 }; /* BLOCK: vectors in flight in a kernel, at most */
 typedef real vec __attribute__((vector_size(LANES * sizeof(real))));
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
+#define ALIGNED __attribute__((aligned(64))) /* scratch on a cache line: fewer split loads */
 
 ALWAYS_INLINE vec vload(const real *p) {
     vec v;
@@ -39,6 +40,12 @@ ALWAYS_INLINE real vsum(vec v) {
         for (int l = 0; l < n; l++) h[l] += h[l + n];
     return h[0];
 }
+
+/* Always 0, but the compiler cannot know it: a vector loaded and then given + 0 (+0 for -0
+ * aside, the same value) stays in a register for every use, where gcc would fold the load
+ * into each multiply-add that uses it (two loads for a vector that feeds two; the kernels
+ * where that happens are bound by loads). The add goes to the adders, beside the FMA units. */
+static volatile int opaque_zero = 0;
 
 /* r[l] = the sum of the lanes of v[l], l < LANES (= 8): three rounds of shuffles and adds,
  * pairs of lanes, then pairs of pairs, then halves, instead of eight vsum */
@@ -378,12 +385,13 @@ static int run_vectors(int n) {
     return (n + per - 1) / per * nb;
 }
 
-/* xs (cin,K,h,ow) from in (cin,h,w) */
-ALWAYS_INLINE void conv_shifted_copies(real *xs, const real *in, int cin, int h, int w, int ow) {
+/* xs (cin,K,h,ow) from in (cin,h,w), the planes ps apart (h ow: packed) */
+ALWAYS_INLINE void conv_shifted_planes(real *xs, const real *in, int cin, int h, int w, int ow,
+                                       int ps) {
     for (int c = 0; c < cin; c++)
         for (int kx = 0; kx < K; kx++)
             for (int r = 0; r < h; r++) {
-                real *dst = xs + (((size_t)c * K + kx) * h + r) * ow;
+                real *dst = xs + ((size_t)c * K + kx) * ps + (size_t)r * ow;
                 const real *src = in + ((size_t)c * h + r) * w + kx;
                 if (ow >= LANES)
                     copy_run(dst, src, ow);
@@ -391,42 +399,97 @@ ALWAYS_INLINE void conv_shifted_copies(real *xs, const real *in, int cin, int h,
                     memcpy(dst, src, (size_t)ow * sizeof(real));
             }
 }
-
-/* out_o at p0 .. p0 + nb LANES - 1 (compact) = bias + sum over connected maps c, taps (ky,kx)
- * of kernel * xs[c][kx][p + ky ow]; the same terms in the same order as conv_fwd_block */
-ALWAYS_INLINE void conv_cfwd_block(int nb, real *out_o, const real *xs, const real *kern,
-                                   real bias, const unsigned char *trow, int cin, int h,
-                                   int ow, int p0) {
-    vec acc[BLOCK];
-    for (int j = 0; j < nb; j++) acc[j] = vsplat(bias);
-    for (int c = 0; c < cin; c++) {
-        if (trow && !trow[c]) continue;
-        for (int ky = 0; ky < K; ky++)
-            for (int kx = 0; kx < K; kx++) {
-                const real wv = kern[ky * K + kx];
-                const real *src = xs + ((size_t)c * K + kx) * h * ow + ky * ow + p0;
-                for (int j = 0; j < nb; j++) acc[j] += wv * vload(src + j * LANES);
-            }
-        kern += K * K;
-    }
-    for (int j = 0; j < nb; j++) vstore(out_o + p0 + j * LANES, acc[j]);
+ALWAYS_INLINE void conv_shifted_copies(real *xs, const real *in, int cin, int h, int w, int ow) {
+    conv_shifted_planes(xs, in, cin, h, w, ow, h * ow);
 }
 
-ALWAYS_INLINE void conv_cfwd(real *out, const real *xs, const real *wt, const real *b,
-                             const unsigned char *table, int cin, int cout, int h, int ow) {
-    const int n = (h - K + 1) * ow, nb = block_size(n);
-    const real *kern = wt;
-    for (int o = 0; o < cout; o++) {
-        const unsigned char *trow = table ? table + o * cin : NULL;
-        real *out_o = out + (size_t)o * n;
-        for (int p0 = 0; p0 < n; p0 += nb * LANES) {
-            const int p = p0 + nb * LANES > n ? n - nb * LANES : p0;
-            WITH_LITERAL_NB(nb, conv_cfwd_block, out_o, xs, kern, b[o], trow, cin, h, ow, p);
+/* In compact coordinates the outputs accumulate one input map at a time: ob[o] (nvp vectors,
+ * from the bias) += sum over taps (ky,kx) of kern_oc[ky][kx] xs[c][kx][p + ky ow], for the
+ * output maps fed by c taken two at a time, so each load of the input serves both (register
+ * blocking over output maps). Each output takes the same terms in the same order as
+ * conv_fwd_block: bias, then each connected input map's taps in turn. */
+
+/* ob[j] at vectors i0 .. i0 + nb - 1 += the taps of input map c (xc: its K shifted copies,
+ * ps apart) through kernel kj[j], for no = 1 or 2 output maps j */
+ALWAYS_INLINE void conv_cfwd_block(int nb, int no, real *const *ob, const real *const *kj,
+                                   const real *xc, int ps, int ow, int i0) {
+    vec acc[2][BLOCK];
+    for (int j = 0; j < no; j++)
+        for (int v = 0; v < nb; v++) acc[j][v] = vload(ob[j] + (i0 + v) * LANES);
+    const vec z = vsplat((real)opaque_zero); /* see opaque_zero */
+    for (int ky = 0; ky < K; ky++)
+        for (int kx = 0; kx < K; kx++) {
+            const real *src = xc + (size_t)kx * ps + ky * ow + (size_t)i0 * LANES;
+            const real w0 = kj[0][ky * K + kx], w1 = no > 1 ? kj[1][ky * K + kx] : 0;
+            for (int v = 0; v < nb; v++) {
+                const vec x = no > 1 ? vload(src + v * LANES) + z : vload(src + v * LANES);
+                acc[0][v] += w0 * x;
+                if (no > 1) acc[1][v] += w1 * x;
+            }
         }
-        int pairs = 0;
-        for (int c = 0; c < cin; c++) pairs += !trow || trow[c];
-        kern += (size_t)pairs * K * K;
+    for (int j = 0; j < no; j++)
+        for (int v = 0; v < nb; v++) vstore(ob[j] + (i0 + v) * LANES, acc[j][v]);
+}
+ALWAYS_INLINE void conv_cfwd_two(int nb, real *const *ob, const real *const *kj,
+                                 const real *xc, int ps, int ow, int i0) {
+    conv_cfwd_block(nb, 2, ob, kj, xc, ps, ow, i0);
+}
+ALWAYS_INLINE void conv_cfwd_one(int nb, real *const *ob, const real *const *kj,
+                                 const real *xc, int ps, int ow, int i0) {
+    conv_cfwd_block(nb, 1, ob, kj, xc, ps, ow, i0);
+}
+
+enum { CFWD_NB = 5 }; /* vectors per block, at most: 2 x 5 accumulators (measured: 4 and 6 are slower at C1 and C3 together) */
+
+/* out (cout, oh ow) from xs (conv_shifted_copies, with LANES zeros after it: the last
+ * vector of a map may read past its plane); ob: cout planes of nvp vectors (out itself when
+ * oh ow is a whole number of vectors) */
+ALWAYS_INLINE void conv_cfwd(real *out, real *ob, const real *xs, const real *wt,
+                             const real *b, const unsigned char *table, int cin, int cout,
+                             int h, int ow) {
+    const int n = (h - K + 1) * ow, nvp = (n + LANES - 1) / LANES, os = nvp * LANES;
+    const int blocks = (nvp + CFWD_NB - 1) / CFWD_NB, per = (nvp + blocks - 1) / blocks;
+    if (os == n) ob = out;
+    for (int o = 0; o < cout; o++)
+        for (int i = 0; i < os; i++) ob[(size_t)o * os + i] = b[o];
+    /* the kernel of pair (o,c): kernels are stored output by output, inputs in order */
+    const real *kp[CONV_MAXMAPS * CONV_MAXMAPS];
+    const real *kern = wt;
+    for (int o = 0; o < cout; o++)
+        for (int c = 0; c < cin; c++) {
+            kp[c * cout + o] = NULL;
+            if (table && !table[o * cin + c]) continue;
+            kp[c * cout + o] = kern;
+            kern += K * K;
+        }
+    const int ps = h * ow;
+    for (int c = 0; c < cin; c++) {
+        const real *xc = xs + (size_t)c * K * ps;
+        real *obj[2];
+        const real *kj[2];
+        int no = 0;
+        for (int o = 0; o <= cout; o++) {
+            if (o < cout) {
+                if (!kp[c * cout + o]) continue;
+                obj[no] = ob + (size_t)o * os;
+                kj[no++] = kp[c * cout + o];
+                if (no < 2) continue;
+            }
+            if (!no) break;
+            for (int i0 = 0; i0 < nvp; i0 += per) {
+                const int nb = nvp - i0 < per ? nvp - i0 : per;
+                if (no == 2) {
+                    WITH_LITERAL_NB(nb, conv_cfwd_two, obj, kj, xc, ps, ow, i0);
+                } else {
+                    WITH_LITERAL_NB(nb, conv_cfwd_one, obj, kj, xc, ps, ow, i0);
+                }
+            }
+            no = 0;
+        }
     }
+    if (ob != out)
+        for (int o = 0; o < cout; o++)
+            memcpy(out + (size_t)o * n, ob + (size_t)o * os, (size_t)n * sizeof(real));
 }
 
 LENET_HOT
@@ -438,22 +501,24 @@ void conv_forward(real *out, const real *in, const real *wt, const real *b,
         conv_forward_ref(out, in, wt, b, table, cin, cout, h, w);
         return;
     }
-    const int n = oh * ow;
-    if (n >= LANES && (long)cin * K * h * ow <= CONV_MAXXS &&
+    const int n = oh * ow, os = (n + LANES - 1) / LANES * LANES;
+    if (n >= LANES && (long)cin * K * h * ow + LANES <= CONV_MAXXS && cin <= CONV_MAXMAPS &&
+        cout <= CONV_MAXMAPS && (long)cout * os <= CONV_MAXPAD &&
         run_vectors(n) < run_vectors(P)) {
-        real xs[CONV_MAXXS];
+        ALIGNED real xs[CONV_MAXXS], ob[CONV_MAXPAD];
         conv_shifted_copies(xs, in, cin, h, w, ow);
+        memset(xs + (size_t)cin * K * h * ow, 0, LANES * sizeof(real));
         /* LeNet's two shapes with literal sizes, so the taps' offsets are constants */
         if (h == S2_H && ow == C3_H)
-            conv_cfwd(out, xs, wt, b, table, cin, cout, S2_H, C3_H);
+            conv_cfwd(out, ob, xs, wt, b, table, cin, cout, S2_H, C3_H);
         else if (h == LENET_IN && ow == C1_H)
-            conv_cfwd(out, xs, wt, b, table, cin, cout, LENET_IN, C1_H);
+            conv_cfwd(out, ob, xs, wt, b, table, cin, cout, LENET_IN, C1_H);
         else
-            conv_cfwd(out, xs, wt, b, table, cin, cout, h, ow);
+            conv_cfwd(out, ob, xs, wt, b, table, cin, cout, h, ow);
         return;
     }
     const int nb = block_size(P);
-    real wide[CONV_MAXHW];
+    ALIGNED real wide[CONV_MAXHW];
     const real *kern = wt;
     for (int o = 0; o < cout; o++) {
         const unsigned char *trow = table ? table + o * cin : NULL;
@@ -470,23 +535,21 @@ void conv_forward(real *out, const real *in, const real *wt, const real *b,
 }
 
 /* din, first half, for the taps (ky, 0 .. K-1) of one input map c, at the vectors i0 ..
- * i0 + nb - 1 of the wide coordinates p: dcol[kx][p] = sum over the output maps o fed by c
- * of kern_o[ky][kx] (squared) * dw_o[p]. dw_o: dout_o in wide coordinates (zero at the
- * dropped columns x >= ow and beyond P), stride apart; dcol planes cs apart. Each load of
- * dout serves the K taps of a kernel row. */
-ALWAYS_INLINE void conv_dcol_block(int nb, real *dcol, int cs, const real *dw, int stride,
-                                   const real *const *kp, int cout, int ky, int i0,
-                                   int square) {
+ * i0 + nb - 1 of the wide coordinates p: dcol[kx][p] = sum over the nc output maps o fed
+ * by c of kern_o[ky][kx] (squared) * dw_o[p]; kl[o], dl[o]: their kernels and dw_o, dout_o
+ * in wide coordinates (zero at the dropped columns x >= ow and beyond P); dcol planes cs
+ * apart. Each load of dout serves the K taps of a kernel row. */
+ALWAYS_INLINE void conv_dcol_block(int nb, real *dcol, int cs, const real *const *dl,
+                                   const real *const *kl, int nc, int ky, int i0, int square) {
     vec acc[K][2];
     for (int kx = 0; kx < K; kx++)
         for (int j = 0; j < nb; j++) acc[kx][j] = vsplat(0);
-    for (int o = 0; o < cout; o++) {
-        if (!kp[o]) continue;
-        const real *dp = dw + (size_t)o * stride + (size_t)i0 * LANES;
+    for (int o = 0; o < nc; o++) {
+        const real *dp = dl[o] + (size_t)i0 * LANES, *kr = kl[o] + ky * K;
         vec d[2];
         for (int j = 0; j < nb; j++) d[j] = vload(dp + j * LANES);
         for (int kx = 0; kx < K; kx++) {
-            const real wv = square ? sq(kp[o][ky * K + kx]) : kp[o][ky * K + kx];
+            const real wv = square ? sq(kr[kx]) : kr[kx];
             for (int j = 0; j < nb; j++) acc[kx][j] += wv * d[j];
         }
     }
@@ -495,25 +558,33 @@ ALWAYS_INLINE void conv_dcol_block(int nb, real *dcol, int cs, const real *dw, i
 }
 
 /* din_c (h,w) += the transpose of the forward correlation, one kernel row ky at a time:
- * dcol (conv_dcol_block, every p), then din_c[p + ky w + kx] += dcol[kx][p] for p < P (the
- * dropped columns add zero) */
+ * dcol (conv_dcol_block, every p; its planes cs2 apart, each with LANES zeros before and
+ * after its cs values), then the scatter din_c[ky w + q] += sum_kx dcol[kx][q - kx] over
+ * q < P + K - 1 in one sweep (the dropped columns and the margins add zero) */
 ALWAYS_INLINE void conv_din_map(real *din_c, real *dcol, const real *dw, int stride,
                                 const real *const *kp, int cout, int w, int P, int nvw,
                                 int square) {
-    const int cs = nvw * LANES, full = P / LANES * LANES;
+    const int cs = nvw * LANES, cs2 = cs + 2 * LANES, nq = P + K - 1;
+    const int full = nq / LANES * LANES;
+    const real *kl[CONV_MAXMAPS], *dl[CONV_MAXMAPS]; /* the output maps fed by c */
+    int nc = 0;
+    for (int o = 0; o < cout; o++)
+        if (kp[o]) kl[nc] = kp[o], dl[nc++] = dw + (size_t)o * stride;
     for (int ky = 0; ky < K; ky++) {
         int i0 = 0;
         for (; i0 + 2 <= nvw; i0 += 2)
-            conv_dcol_block(2, dcol, cs, dw, stride, kp, cout, ky, i0, square);
-        if (i0 < nvw) conv_dcol_block(1, dcol, cs, dw, stride, kp, cout, ky, i0, square);
-        for (int kx = 0; kx < K; kx++) {
-            real *dst = din_c + ky * w + kx;
-            const real *src = dcol + (size_t)kx * cs;
-            for (int p = 0; p < full; p += LANES) {
-                const vec v = vload(dst + p) + vload(src + p);
-                vstore(dst + p, v);
-            }
-            for (int p = full; p < P; p++) dst[p] += src[p];
+            conv_dcol_block(2, dcol + LANES, cs2, dl, kl, nc, ky, i0, square);
+        if (i0 < nvw) conv_dcol_block(1, dcol + LANES, cs2, dl, kl, nc, ky, i0, square);
+        real *dst = din_c + ky * w;
+        for (int q = 0; q < full; q += LANES) {
+            vec t = vload(dcol + LANES + q);
+            for (int kx = 1; kx < K; kx++) t += vload(dcol + (size_t)kx * cs2 + LANES + q - kx);
+            vstore(dst + q, vload(dst + q) + t);
+        }
+        for (int q = full; q < nq; q++) {
+            real t = dcol[LANES + q];
+            for (int kx = 1; kx < K; kx++) t += dcol[(size_t)kx * cs2 + LANES + q - kx];
+            dst[q] += t;
         }
     }
 }
@@ -526,6 +597,7 @@ ALWAYS_INLINE void conv_din_map(real *din_c, real *dcol, const real *dw, int str
 ALWAYS_INLINE void conv_cdw_block(int no, real *const *dk, const real *const *dv,
                                   const real *xc, int ps, int ow, int nv) {
     vec part[2][K * K]; /* the partial sums of each tap ky K + kx, reduced at the end */
+    const vec z = vsplat((real)opaque_zero); /* see opaque_zero */
     for (int kx = 0; kx < K; kx++) {
         vec acc[2][K];
         for (int j = 0; j < no; j++)
@@ -535,7 +607,7 @@ ALWAYS_INLINE void conv_cdw_block(int no, real *const *dk, const real *const *dv
             vec d[2];
             for (int j = 0; j < no; j++) d[j] = vload(dv[j] + i * LANES);
             for (int ky = 0; ky < K; ky++) {
-                const vec x = vload(xk + ky * ow + i * LANES);
+                const vec x = vload(xk + ky * ow + i * LANES) + z;
                 for (int j = 0; j < no; j++) acc[j][ky] += d[j] * x;
             }
         }
@@ -558,13 +630,11 @@ static int cdw_plane(int oh, int ow) { return cdw_vectors(oh, ow) * LANES + (K -
 ALWAYS_INLINE void conv_cdw(real *const *dkp, const real *dv, const real *in, int cin,
                             int cout, int h, int w, int ow, int square) {
     const int oh = h - K + 1, nv = cdw_vectors(oh, ow), ps = cdw_plane(oh, ow);
-    real xc[CONV_MAXXS];
+    ALIGNED real xc[CONV_MAXXS];
     for (int c = 0; c < cin; c++) {
-        conv_shifted_copies(xc, in + (size_t)c * h * w, 1, h, w, ow);
-        /* conv_shifted_copies packs the planes h ow apart; spread them ps apart, last first */
-        for (int kx = K - 1; kx >= 0; kx--) {
+        conv_shifted_planes(xc, in + (size_t)c * h * w, 1, h, w, ow, ps);
+        for (int kx = 0; kx < K; kx++) {
             real *dst = xc + (size_t)kx * ps;
-            memmove(dst, xc + (size_t)kx * h * ow, (size_t)h * ow * sizeof(real));
             for (int i = h * ow; i < ps; i++) dst[i] = 0;
             if (square)
                 for (int i = 0; i < h * ow; i++) dst[i] *= dst[i];
@@ -592,7 +662,7 @@ ALWAYS_INLINE void conv_backprop_fast(real *din, real *dwt, real *db, const real
     const int oh = h - K + 1, ow = w - K + 1, hw = h * w, n = oh * ow;
     const int nv = cdw_vectors(oh, ow);
     /* db, and dout of each output map zero-padded to nv vectors (compact, for dwt) */
-    real dv[CONV_MAXPAD];
+    ALIGNED real dv[CONV_MAXPAD];
     for (int o = 0; o < cout; o++) {
         const real *dop = dout + (size_t)o * n;
         /* db: in LANES partial sums (a scalar sum waits on each add in turn) */
@@ -629,7 +699,7 @@ ALWAYS_INLINE void conv_backprop_fast(real *din, real *dwt, real *db, const real
     if (!din) return;
     /* din: dout of each output map in wide coordinates, zero beyond (see conv_dcol_block) */
     const int P = (oh - 1) * w + ow, nvw = (P + LANES - 1) / LANES, stride = nvw * LANES;
-    real dw[CONV_MAXPAD];
+    ALIGNED real dw[CONV_MAXPAD];
     for (int o = 0; o < cout; o++) {
         real *dwo = dw + (size_t)o * stride;
         for (int y = 0; y < oh; y++) {
@@ -639,7 +709,10 @@ ALWAYS_INLINE void conv_backprop_fast(real *din, real *dwt, real *db, const real
         }
         for (int i = P; i < stride; i++) dwo[i] = 0;
     }
-    real dcol[K * (CONV_MAXHW + LANES)];
+    ALIGNED real dcol[K * (CONV_MAXHW + 3 * LANES)];
+    const int cs2 = stride + 2 * LANES; /* dcol's planes, with their zero margins */
+    for (int kx = 0; kx < K; kx++)
+        for (int i = 0; i < LANES; i++) dcol[kx * cs2 + i] = dcol[kx * cs2 + LANES + stride + i] = 0;
     for (int c = 0; c < cin; c++)
         conv_din_map(din + (size_t)c * hw, dcol, dw, stride, kp + c * cout, cout, w, P, nvw,
                      square);
@@ -871,7 +944,7 @@ void subsamp_forward(real *out, const real *in, const real *coef, const real *bi
         }
         return;
     }
-    real R[SUB_MAXR];
+    ALIGNED real R[SUB_MAXR];
     const int full = n / LANES * LANES;
     for (int m = 0; m < c; m++) {
         subsamp_rows(R, in + (size_t)m * h * w, oh, w, 0);
@@ -926,7 +999,7 @@ ALWAYS_INLINE void subsamp_backprop_fast(real *din, real *dcoef, real *dbias, co
                                          int w, int square) {
     const int oh = h / 2, ow = w / 2, n = oh * ow, full = n / LANES * LANES;
     const mvec lo = {0, 0, 1, 1, 2, 2, 3, 3}, hi = {4, 4, 5, 5, 6, 6, 7, 7};
-    real R[SUB_MAXR], D[SUB_MAXR];
+    ALIGNED real R[SUB_MAXR], D[SUB_MAXR];
     for (int m = 0; m < c; m++) {
         const real *dop = dout + (size_t)m * n;
         const real cm = square ? sq(coef[m]) : coef[m];
