@@ -49,24 +49,20 @@ static volatile int opaque_zero = 0;
 
 /* r[l] = the sum of the lanes of v[l], l < LANES (= 8): three rounds of shuffles and adds,
  * pairs of lanes, then pairs of pairs, then halves, instead of eight vsum */
-#ifdef LENET_DOUBLE
-typedef int64_t mvec __attribute__((vector_size(LANES * sizeof(int64_t))));
-#else
-typedef int32_t mvec __attribute__((vector_size(LANES * sizeof(int32_t))));
-#endif
-_Static_assert(LANES == 8, "vsum8 is written for 8 lanes");
+_Static_assert(LANES == 8, "vsum8 and the sub-sampling's shuffles are written for 8 lanes");
+/* lanes of (a,b) at even / odd indices, as gcc's and clang's __builtin_shufflevector take them */
+#define EVENS(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
+#define ODDS(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
 ALWAYS_INLINE vec vsum8(const vec *v) {
-    const mvec ev = {0, 8, 2, 10, 4, 12, 6, 14}, od = {1, 9, 3, 11, 5, 13, 7, 15};
-    const mvec lo2 = {0, 1, 8, 9, 4, 5, 12, 13}, hi2 = {2, 3, 10, 11, 6, 7, 14, 15};
-    const mvec lo4 = {0, 1, 2, 3, 8, 9, 10, 11}, hi4 = {4, 5, 6, 7, 12, 13, 14, 15};
     vec a[4], b[2];
-    for (int k = 0; k < 4; k++)
-        a[k] = __builtin_shuffle(v[2 * k], v[2 * k + 1], ev) +
-               __builtin_shuffle(v[2 * k], v[2 * k + 1], od);
+    for (int k = 0; k < 4; k++) /* lane pairs: a[k] = v[2k] and v[2k+1]'s pair sums, interleaved */
+        a[k] = __builtin_shufflevector(v[2 * k], v[2 * k + 1], 0, 8, 2, 10, 4, 12, 6, 14) +
+               __builtin_shufflevector(v[2 * k], v[2 * k + 1], 1, 9, 3, 11, 5, 13, 7, 15);
     for (int k = 0; k < 2; k++)
-        b[k] = __builtin_shuffle(a[2 * k], a[2 * k + 1], lo2) +
-               __builtin_shuffle(a[2 * k], a[2 * k + 1], hi2);
-    return __builtin_shuffle(b[0], b[1], lo4) + __builtin_shuffle(b[0], b[1], hi4);
+        b[k] = __builtin_shufflevector(a[2 * k], a[2 * k + 1], 0, 1, 8, 9, 4, 5, 12, 13) +
+               __builtin_shufflevector(a[2 * k], a[2 * k + 1], 2, 3, 10, 11, 6, 7, 14, 15);
+    return __builtin_shufflevector(b[0], b[1], 0, 1, 2, 3, 8, 9, 10, 11) +
+           __builtin_shufflevector(b[0], b[1], 4, 5, 6, 7, 12, 13, 14, 15);
 }
 
 /* dst (n) = src (n), n >= LANES: whole vectors, the last one shifted back to end at n (it
@@ -925,9 +921,8 @@ ALWAYS_INLINE void subsamp_rows(real *R, const real *ip, int oh, int w, int squa
 
 /* the block sums of outputs q .. q + LANES - 1 from R */
 ALWAYS_INLINE vec subsamp_pairs(const real *R, int q) {
-    const mvec ev = {0, 2, 4, 6, 8, 10, 12, 14}, od = {1, 3, 5, 7, 9, 11, 13, 15};
     const vec a = vload(R + 2 * q), b = vload(R + 2 * q + LANES);
-    return __builtin_shuffle(a, b, ev) + __builtin_shuffle(a, b, od);
+    return EVENS(a, b) + ODDS(a, b);
 }
 
 LENET_HOT
@@ -998,7 +993,6 @@ ALWAYS_INLINE void subsamp_backprop_fast(real *din, real *dcoef, real *dbias, co
                                          const real *in, const real *coef, int c, int h,
                                          int w, int square) {
     const int oh = h / 2, ow = w / 2, n = oh * ow, full = n / LANES * LANES;
-    const mvec lo = {0, 0, 1, 1, 2, 2, 3, 3}, hi = {4, 4, 5, 5, 6, 6, 7, 7};
     ALIGNED real R[SUB_MAXR], D[SUB_MAXR];
     for (int m = 0; m < c; m++) {
         const real *dop = dout + (size_t)m * n;
@@ -1011,8 +1005,8 @@ ALWAYS_INLINE void subsamp_backprop_fast(real *din, real *dcoef, real *dbias, co
             gcv += d * (square == 1 ? s * s : s);
             if (din) {
                 const vec v = cm * d;
-                vstore(D + 2 * q, __builtin_shuffle(v, lo));
-                vstore(D + 2 * q + LANES, __builtin_shuffle(v, hi));
+                vstore(D + 2 * q, __builtin_shufflevector(v, v, 0, 0, 1, 1, 2, 2, 3, 3));
+                vstore(D + 2 * q + LANES, __builtin_shufflevector(v, v, 4, 4, 5, 5, 6, 6, 7, 7));
             }
         }
         real gc = vsum(gcv), gb = vsum(gbv);
