@@ -395,8 +395,14 @@ ALWAYS_INLINE void conv_shifted_planes(real *xs, const real *in, int cin, int h,
                     memcpy(dst, src, (size_t)ow * sizeof(real));
             }
 }
-ALWAYS_INLINE void conv_shifted_copies(real *xs, const real *in, int cin, int h, int w, int ow) {
-    conv_shifted_planes(xs, in, cin, h, w, ow, h * ow);
+
+/* at[c cout + o]: where pair (o,c)'s kernel starts in wt (kernels are stored output by
+ * output, inputs in order, only the pairs the table connects), or -1 for a pair it leaves out */
+static void conv_pairs(int *at, const unsigned char *table, int cin, int cout) {
+    int k = 0;
+    for (int o = 0; o < cout; o++)
+        for (int c = 0; c < cin; c++)
+            at[c * cout + o] = table && !table[o * cin + c] ? -1 : K * K * k++;
 }
 
 /* In compact coordinates the outputs accumulate one input map at a time: ob[o] (nvp vectors,
@@ -437,7 +443,7 @@ ALWAYS_INLINE void conv_cfwd_one(int nb, real *const *ob, const real *const *kj,
 
 enum { CFWD_NB = 5 }; /* vectors per block, at most: 2 x 5 accumulators (measured: 4 and 6 are slower at C1 and C3 together) */
 
-/* out (cout, oh ow) from xs (conv_shifted_copies, with LANES zeros after it: the last
+/* out (cout, oh ow) from xs (conv_shifted_planes, with LANES zeros after it: the last
  * vector of a map may read past its plane); ob: cout planes of nvp vectors (out itself when
  * oh ow is a whole number of vectors) */
 ALWAYS_INLINE void conv_cfwd(real *out, real *ob, const real *xs, const real *wt,
@@ -448,16 +454,10 @@ ALWAYS_INLINE void conv_cfwd(real *out, real *ob, const real *xs, const real *wt
     if (os == n) ob = out;
     for (int o = 0; o < cout; o++)
         for (int i = 0; i < os; i++) ob[(size_t)o * os + i] = b[o];
-    /* the kernel of pair (o,c): kernels are stored output by output, inputs in order */
-    const real *kp[CONV_MAXMAPS * CONV_MAXMAPS];
-    const real *kern = wt;
-    for (int o = 0; o < cout; o++)
-        for (int c = 0; c < cin; c++) {
-            kp[c * cout + o] = NULL;
-            if (table && !table[o * cin + c]) continue;
-            kp[c * cout + o] = kern;
-            kern += K * K;
-        }
+    int at[CONV_MAXMAPS * CONV_MAXMAPS];
+    const real *kp[CONV_MAXMAPS * CONV_MAXMAPS]; /* kp[c cout + o]: pair (o,c)'s kernel, or NULL */
+    conv_pairs(at, table, cin, cout);
+    for (int i = 0; i < cin * cout; i++) kp[i] = at[i] < 0 ? NULL : wt + at[i];
     const int ps = h * ow;
     for (int c = 0; c < cin; c++) {
         const real *xc = xs + (size_t)c * K * ps;
@@ -502,7 +502,7 @@ void conv_forward(real *out, const real *in, const real *wt, const real *b,
         cout <= CONV_MAXMAPS && (long)cout * os <= CONV_MAXPAD &&
         run_vectors(n) < run_vectors(P)) {
         ALIGNED real xs[CONV_MAXXS], ob[CONV_MAXPAD];
-        conv_shifted_copies(xs, in, cin, h, w, ow);
+        conv_shifted_planes(xs, in, cin, h, w, ow, h * ow);
         memset(xs + (size_t)cin * K * h * ow, 0, LANES * sizeof(real));
         /* LeNet's two shapes with literal sizes, so the taps' offsets are constants */
         if (h == S2_H && ow == C3_H)
@@ -587,7 +587,7 @@ ALWAYS_INLINE void conv_din_map(real *din_c, real *dcol, const real *dw, int str
 
 /* dwt of no (1 or 2) pairs (o_j, c) sharing the input map c, in compact coordinates:
  * dk_j[ky][kx] += sum_p dv_j[p] xc[kx][p + ky ow] over nv vectors of p. xc: the shifted copies
- * of map c (conv_shifted_copies; squared in the second pass), planes ps apart, zero beyond
+ * of map c (conv_shifted_planes; squared in the second pass), planes ps apart, zero beyond
  * h ow; dv_j: dout of o_j (n = oh ow values) zero-padded to nv LANES. Each load of the
  * input serves both output maps, each load of dout all K rows of a kernel column. */
 ALWAYS_INLINE void conv_cdw_block(int no, real *const *dk, const real *const *dv,
@@ -671,20 +671,14 @@ ALWAYS_INLINE void conv_backprop_fast(real *din, real *dwt, real *db, const real
         for (int i = n; i < nv * LANES; i++) dvo[i] = 0;
     }
     /* kp[c cout + o], dkp[c cout + o]: the kernel of pair (o,c) and its gradient, or NULL */
+    int at[CONV_MAXMAPS * CONV_MAXMAPS];
     const real *kp[CONV_MAXMAPS * CONV_MAXMAPS];
     real *dkp[CONV_MAXMAPS * CONV_MAXMAPS];
-    const real *kern = wt;
-    real *dkern = dwt;
-    for (int o = 0; o < cout; o++)
-        for (int c = 0; c < cin; c++) {
-            kp[c * cout + o] = NULL;
-            dkp[c * cout + o] = NULL;
-            if (table && !table[o * cin + c]) continue;
-            kp[c * cout + o] = kern;
-            dkp[c * cout + o] = dkern;
-            kern += K * K;
-            dkern += K * K;
-        }
+    conv_pairs(at, table, cin, cout);
+    for (int i = 0; i < cin * cout; i++) {
+        kp[i] = at[i] < 0 ? NULL : wt + at[i];
+        dkp[i] = at[i] < 0 ? NULL : dwt + at[i];
+    }
     /* LeNet's two shapes with literal sizes, so the taps' offsets are constants */
     if (h == S2_H && w == S2_H)
         conv_cdw(dkp, dv, in, cin, cout, S2_H, S2_H, C3_H, square);
