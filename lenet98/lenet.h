@@ -208,6 +208,11 @@ void lenet_code_field(real *in, const uint8_t *img32, lenet_coding coding);
 
 /* Forward: in -> out; the RBF penalties y_i (Eq. 7) or the linear scores. Reads a->x.in. */
 void lenet_forward(const lenet_model *m, lenet_acts *a);
+/* lenet_forward of n images at once, 1 <= n <= LENET_FORWARD_N, each in its own workspace
+ * a[q] (x.in set; x.out on return): the same bits; the full connections' weights are read
+ * once for the n (evaluation: eval_set). */
+enum { LENET_FORWARD_N = 4 };
+void lenet_forward_n(const lenet_model *m, lenet_acts *const *a, int n);
 /* Index of the winning class: smallest penalty (RBF) or largest score (linear). */
 int lenet_predict(const lenet_model *m, const real *out);
 /* Backward (App. B) from dE/dout (10) after lenet_forward: accumulates dE/dw into m->g. */

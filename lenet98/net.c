@@ -417,8 +417,8 @@ static const real *pool_coef(const lenet_model *m, const real *coef, real *ce, i
     return ce;
 }
 
-/* in (1,32,32) -> out (10). Fig. 2. */
-void lenet_forward(const lenet_model *m, lenet_acts *a) {
+/* in (1,32,32) -> s4 (16,5,5): the feature extractor of Fig. 2, C1 .. S4 */
+static void forward_features(const lenet_model *m, lenet_acts *a) {
     const lenet_params *w = &m->w;
     real ce[S4_N]; /* pool=average: the coefficients / 4 (pool_coef) */
     const lenet_squash f = m->arch.squash;
@@ -440,6 +440,14 @@ void lenet_forward(const lenet_model *m, lenet_acts *a) {
     } else {
         maxpool_forward(X->s4, X->c3, S4_N, C3_H, C3_H);
     }
+}
+
+/* in (1,32,32) -> out (10). Fig. 2. */
+void lenet_forward(const lenet_model *m, lenet_acts *a) {
+    const lenet_params *w = &m->w;
+    const lenet_squash f = m->arch.squash;
+    lenet_layers *A = &a->a, *X = &a->x;
+    forward_features(m, a);
     NET_LINEAR_FORWARD(A->c5, X->s4, w->c5w, w->c5b, S4_N * S4_H * S4_H, C5_N);
     squash_forward(X->c5, A->c5, C5_N, f);
     NET_LINEAR_FORWARD(A->f6, X->c5, w->f6w, w->f6b, C5_N, F6_N);
@@ -448,6 +456,46 @@ void lenet_forward(const lenet_model *m, lenet_acts *a) {
         rbf_forward(X->out, X->f6, m->codes, F6_N, OUT_N);
     else
         NET_LINEAR_FORWARD(X->out, X->f6, w->ow, w->ob, F6_N, OUT_N);
+}
+
+/* The full connections of n images at once: linear_forward_n, or the reference kernel on
+ * each (make REFERENCE=1) */
+_Static_assert((int)LENET_FORWARD_N == (int)LINEAR_N,
+               "lenet_forward_n batches as linear_forward_n");
+static void net_linear_forward_n(real *const *out, const real *const *in, const real *wt,
+                                 const real *b, int nin, int nout, int n) {
+#ifdef LENET_REFERENCE
+    for (int q = 0; q < n; q++) linear_forward_ref(out[q], in[q], wt, b, nin, nout);
+#else
+    linear_forward_n(out, in, wt, b, nin, nout, n);
+#endif
+}
+
+/* lenet_forward of n <= LENET_FORWARD_N images, a[q] each (x.in set), the same bits: each
+ * image through C1 .. S4 in turn, then the full connections of all n at once */
+void lenet_forward_n(const lenet_model *m, lenet_acts *const *a, int n) {
+    assert(n >= 1 && n <= LENET_FORWARD_N);
+    const lenet_params *w = &m->w;
+    const lenet_squash f = m->arch.squash;
+    real *out[LENET_FORWARD_N];
+    const real *in[LENET_FORWARD_N];
+    for (int q = 0; q < n; q++) {
+        forward_features(m, a[q]);
+        out[q] = a[q]->a.c5, in[q] = a[q]->x.s4;
+    }
+    net_linear_forward_n(out, in, w->c5w, w->c5b, S4_N * S4_H * S4_H, C5_N, n);
+    for (int q = 0; q < n; q++) {
+        squash_forward(a[q]->x.c5, a[q]->a.c5, C5_N, f);
+        out[q] = a[q]->a.f6, in[q] = a[q]->x.c5;
+    }
+    net_linear_forward_n(out, in, w->f6w, w->f6b, C5_N, F6_N, n);
+    for (int q = 0; q < n; q++) {
+        squash_forward(a[q]->x.f6, a[q]->a.f6, F6_N, f);
+        out[q] = a[q]->x.out, in[q] = a[q]->x.f6;
+        if (m->arch.out == LENET_OUT_RBF) rbf_forward(out[q], in[q], m->codes, F6_N, OUT_N);
+    }
+    if (m->arch.out == LENET_OUT_LINEAR)
+        net_linear_forward_n(out, in, w->ow, w->ob, F6_N, OUT_N, n);
 }
 
 int lenet_predict(const lenet_model *m, const real *out) {

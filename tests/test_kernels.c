@@ -2,7 +2,8 @@
  * the naive reference loops (conv_*_ref, linear_*_ref) at LeNet's sizes and at odd ones, in
  * both builds: forward outputs, and the accumulated din, dwt, db of both backward passes
  * (square = 0, 1), starting from nonzero gradients and with some zero output derivatives.
- * The two sum in different orders, so they agree to rounding, not bit for bit. */
+ * The two sum in different orders, so they agree to rounding, not bit for bit. The batched
+ * forward of the full connections (linear_forward_n) takes linear_forward's sums: bit for bit. */
 #include "check.h"
 #include "layers.h"
 
@@ -211,6 +212,37 @@ static void compare_squash(int n, gsl_rng *r) {
     free(x);
 }
 
+/* linear_forward_n against linear_forward on each input, bit for bit, for n = 1 .. LINEAR_N
+ * (nout: whole blocks of rows or not; nin: whole vectors or not) */
+static void compare_linear_n(int nin, int nout, gsl_rng *r) {
+    const size_t ni = (size_t)LINEAR_N * nin, no = (size_t)LINEAR_N * nout;
+    real *in = malloc(ni * sizeof(real)), *wt = malloc((size_t)nin * nout * sizeof(real));
+    real *b = malloc((size_t)nout * sizeof(real));
+    real *o1 = malloc(no * sizeof(real)), *o2 = malloc(no * sizeof(real));
+    fill(in, ni, r);
+    fill(wt, (size_t)nin * nout, r);
+    fill(b, (size_t)nout, r);
+    for (int n = 1; n <= LINEAR_N; n++) {
+        real *out[LINEAR_N];
+        const real *inp[LINEAR_N];
+        for (int q = 0; q < n; q++) {
+            out[q] = o1 + (size_t)q * nout, inp[q] = in + (size_t)(LINEAR_N - 1 - q) * nin;
+            linear_forward(o2 + (size_t)q * nout, inp[q], wt, b, nin, nout);
+        }
+        linear_forward_n(out, inp, wt, b, nin, nout, n);
+        const int same = memcmp(o1, o2, (size_t)n * nout * sizeof(real)) == 0;
+        if (check_verbose || !same)
+            printf("# linear_forward_n %d -> %d, n=%d: %s\n", nin, nout, n,
+                   same ? "same bits" : "differs");
+        CHECK(same);
+    }
+    free(in);
+    free(wt);
+    free(b);
+    free(o1);
+    free(o2);
+}
+
 void test_kernels(void) {
     TEST_GROUP("kernels: fast conv, linear and sub-sampling against the reference loops");
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -226,6 +258,11 @@ void test_kernels(void) {
     compare("output 84 -> 10", NULL, F6_N, OUT_N, 0, r);
     compare("linear 43 -> 13", NULL, 43, 13, 0, r);
     compare("linear 5 -> 3", NULL, 5, 3, 0, r);
+    compare_linear_n(S4_N * S4_H * S4_H, C5_N, r); /* C5 */
+    compare_linear_n(C5_N, F6_N, r);               /* F6 */
+    compare_linear_n(F6_N, OUT_N, r);              /* a linear output: a short last block */
+    compare_linear_n(43, 13, r);
+    compare_linear_n(5, 2, r);
     compare_maxpool(r);
     compare_subsamp(C1_N, C1_H, C1_H, r); /* S2 */
     compare_subsamp(C3_N, C3_H, C3_H, r); /* S4 */

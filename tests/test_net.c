@@ -252,6 +252,35 @@ static void check_backward_sdlm(const lenet_arch *arch, loss_kind k, const char 
     lenet_free(m2);
 }
 
+/* lenet_forward_n (evaluation: n images at once) against lenet_forward on each, bit for bit,
+ * for n = 1 .. LENET_FORWARD_N */
+static void check_forward_n(const lenet_arch *arch, const char *name, gsl_rng *r) {
+    lenet_model *m = lenet_alloc(arch);
+    lenet_acts *one = lenet_acts_alloc(), *a[LENET_FORWARD_N];
+    for (int q = 0; q < LENET_FORWARD_N; q++) a[q] = lenet_acts_alloc();
+    lenet_init(m, LENET_INIT_PAPER, r);
+    int same = 1;
+    for (int n = 1; n <= LENET_FORWARD_N; n++) {
+        real want[LENET_FORWARD_N][OUT_N];
+        for (int q = 0; q < n; q++) {
+            uint8_t img[28 * 28];
+            random_image(img, r);
+            lenet_code_input(one->x.in, img, arch->input);
+            memcpy(a[q]->x.in, one->x.in, sizeof one->x.in);
+            lenet_forward(m, one);
+            memcpy(want[q], one->x.out, sizeof want[q]);
+        }
+        lenet_forward_n(m, a, n);
+        for (int q = 0; q < n; q++) same &= memcmp(want[q], a[q]->x.out, sizeof want[q]) == 0;
+    }
+    printf("# %s: lenet_forward_n, n = 1 .. %d, against lenet_forward: %s\n", name,
+           LENET_FORWARD_N, same ? "the same bits" : "differs");
+    CHECK(same);
+    for (int q = 0; q < LENET_FORWARD_N; q++) lenet_acts_free(a[q]);
+    lenet_acts_free(one);
+    lenet_free(m);
+}
+
 /* pool=average (Sec. II-A's "averaged") is pool=subsample with coef / 4: the same outputs, and
  * from the same pattern dE/dcoef / 4 and h_coef / 16 (both readings of Eq. 23), every other
  * gradient and h_kk the same (both builds; the factors are powers of two, so exact up to the
@@ -330,6 +359,11 @@ void test_net(void) {
     check_average_pool(r);
     check_backward_sdlm(&LENET_ARCH_LENET5, LOSS_MAP, "lenet5", r);
     check_backward_sdlm(&LENET_ARCH_MODERN, LOSS_SOFTMAX, "modern", r);
+    check_forward_n(&LENET_ARCH_LENET5, "lenet5", r);
+    check_forward_n(&LENET_ARCH_MODERN, "modern", r);
+    lenet_arch lin = LENET_ARCH_LENET5;
+    lin.out = LENET_OUT_LINEAR;
+    check_forward_n(&lin, "lenet5+linear output", r);
     check_init();
     gsl_rng_free(r);
 }
