@@ -450,7 +450,10 @@ ALWAYS_INLINE void conv_cfwd(real *out, real *ob, const real *xs, const real *wt
                              const real *b, const unsigned char *table, int cin, int cout,
                              int h, int ow) {
     const int n = (h - K + 1) * ow, nvp = (n + LANES - 1) / LANES, os = nvp * LANES;
+    /* blocks as even as they can be: long_blocks of per vectors, then per - 1 (13 = 5 + 4 + 4,
+     * not 5 + 5 + 3: a short block's few accumulators wait on their multiply-adds) */
     const int blocks = (nvp + CFWD_NB - 1) / CFWD_NB, per = (nvp + blocks - 1) / blocks;
+    const int long_blocks = nvp - blocks * (per - 1);
     if (os == n) ob = out;
     for (int o = 0; o < cout; o++)
         for (int i = 0; i < os; i++) ob[(size_t)o * os + i] = b[o];
@@ -472,13 +475,14 @@ ALWAYS_INLINE void conv_cfwd(real *out, real *ob, const real *xs, const real *wt
                 if (no < 2) continue;
             }
             if (!no) break;
-            for (int i0 = 0; i0 < nvp; i0 += per) {
-                const int nb = nvp - i0 < per ? nvp - i0 : per;
+            for (int bk = 0, i0 = 0; bk < blocks; bk++) {
+                const int nb = per - (bk >= long_blocks);
                 if (no == 2) {
                     WITH_LITERAL_NB(nb, conv_cfwd_two, obj, kj, xc, ps, ow, i0);
                 } else {
                     WITH_LITERAL_NB(nb, conv_cfwd_one, obj, kj, xc, ps, ow, i0);
                 }
+                i0 += nb;
             }
             no = 0;
         }
