@@ -76,8 +76,9 @@ typedef struct {
 /* 1: the kernels up to c9329ad; 2: the conv weight gradients in compact coordinates
  * (layers.c, 612f231), which sum in another order; 3: the conv input derivative as a
  * product per input map then a scatter, the weight gradients' lanes summed by vsum8, the
- * sub-sampling's block sums row pair first (all layers.c, issue 10) */
-#define LENET_NUMERICS 3
+ * sub-sampling's block sums row pair first (all layers.c, issue 10); 4: the float tanh with
+ * A and S folded into its rational's coefficients (layers.c, squash_chunk) */
+#define LENET_NUMERICS 4
 /* The defaults of `lenet98 train`: the paper's settings (20 passes over 60,000 patterns,
  * SDLM, mu 0.02, 500 h_kk samples, the MAP loss with j = 1, the 1998 network), no files. */
 void lenet_train_config_default(lenet_train_config *c);

@@ -8,6 +8,7 @@
 #include "layers.h"
 
 #include <assert.h>
+#include <fenv.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
@@ -191,11 +192,13 @@ static void compare_subsamp(int c, int h, int w, gsl_rng *r) {
 }
 
 /* squash_forward (vectors of LANES, a zero-padded tail; its fast tanh in the float build)
- * against libm's tanh in double, at C1's size and at an odd one, a in [-10, 10] */
-static void compare_squash(int n, gsl_rng *r) {
+ * against libm's tanh in double, at C1's size and at an odd one, a in [-range, range]
+ * (range 10: the scaled tanh's rational alone, plain tanh's clamped beyond 7.9 too; 20: both
+ * clamped) */
+static void compare_squash(int n, double range, gsl_rng *r) {
     real *a = malloc((size_t)n * sizeof(real)), *x = malloc((size_t)n * sizeof(real));
     for (int kind = LENET_SQUASH_SCALED; kind <= LENET_SQUASH_TANH; kind++) {
-        for (int i = 0; i < n; i++) a[i] = (real)(20 * gsl_rng_uniform(r) - 10);
+        for (int i = 0; i < n; i++) a[i] = (real)(2 * range * gsl_rng_uniform(r) - range);
         a[0] = 0;
         squash_forward(x, a, n, (lenet_squash)kind);
         const double A = kind == LENET_SQUASH_SCALED ? SQUASH_A : 1;
@@ -205,12 +208,57 @@ static void compare_squash(int n, gsl_rng *r) {
             const double e = fabs((double)x[i] - A * tanh(S * (double)a[i]));
             if (!(e <= d)) d = e;
         }
-        if (check_verbose || d > SQUASH_TOL) printf("# squash n=%d kind=%d: %.3g\n", n, kind, d);
+        if (check_verbose || d > SQUASH_TOL)
+            printf("# squash n=%d kind=%d range %g: %.3g\n", n, kind, range, d);
         CHECK(d <= SQUASH_TOL);
     }
     free(a);
     free(x);
 }
+
+#ifndef LENET_DOUBLE
+/* The float squashing takes each chunk of vectors without its clamp and again with it only
+ * if some |a| is beyond the rational's range: a value's bits never depend on its neighbours
+ * (an array with one large entry planted, against the same array without it); +-inf and huge
+ * values give +-A (to SQUASH_TOL), a NaN stays NaN, in a chunk retaken or not. */
+static void check_squash_clamp(gsl_rng *r) {
+    enum { N = 203 }; /* chunks of 64, a vector and a tail */
+    real a[N], x0[N], x1[N];
+    /* traps off: the first sweep over a chunk with a huge value overflows there before the
+     * chunk is retaken clamped, and a NaN compared raises the invalid flag (squash_chunk) */
+    const int traps = fedisableexcept(FE_ALL_EXCEPT);
+    for (int kind = LENET_SQUASH_SCALED; kind <= LENET_SQUASH_TANH; kind++) {
+        const double A = kind == LENET_SQUASH_SCALED ? SQUASH_A : 1;
+        for (int i = 0; i < N; i++) a[i] = (real)(4 * gsl_rng_uniform(r) - 2);
+        squash_forward(x0, a, N, (lenet_squash)kind);
+        const int planted[] = {5, 64 + 17, 192 + 3, 202};
+        int same = 1, ends = 1;
+        for (size_t k = 0; k < sizeof planted / sizeof *planted; k++) {
+            real b[N];
+            memcpy(b, a, sizeof b);
+            b[planted[k]] = (k % 2 ? -1 : 1) * (real)(k < 2 ? 1e30 : 40);
+            squash_forward(x1, b, N, (lenet_squash)kind);
+            for (int i = 0; i < N; i++)
+                if (i != planted[k]) same &= memcmp(&x0[i], &x1[i], sizeof(real)) == 0;
+            ends &= fabs(x1[planted[k]] - (k % 2 ? -1 : 1) * A) <= SQUASH_TOL;
+        }
+        a[1] = INFINITY, a[70] = -INFINITY, a[130] = NAN, a[200] = NAN;
+        squash_forward(x1, a, N, (lenet_squash)kind);
+        ends &= fabs(x1[1] - A) <= SQUASH_TOL && fabs(x1[70] + A) <= SQUASH_TOL &&
+                isnan(x1[130]) && isnan(x1[200]);
+        a[1] = a[70] = 0.5f; /* no clamp left: the NaNs' chunks run once */
+        squash_forward(x1, a, N, (lenet_squash)kind);
+        ends &= isnan(x1[130]) && isnan(x1[200]) && x1[1] == x1[70];
+        if (check_verbose || !same || !ends)
+            printf("# squash clamp kind=%d: neighbours %s, ends %s\n", kind,
+                   same ? "unchanged" : "changed", ends ? "right" : "wrong");
+        CHECK(same);
+        CHECK(ends);
+    }
+    feclearexcept(FE_ALL_EXCEPT);
+    feenableexcept(traps);
+}
+#endif
 
 /* linear_forward_n against linear_forward on each input, bit for bit, for n = 1 .. LINEAR_N
  * (nout: whole blocks of rows or not; nin: whole vectors or not) */
@@ -269,7 +317,12 @@ void test_kernels(void) {
     compare_subsamp(3, 6, 6, r);          /* a width below LANES */
     compare_subsamp(2, 12, 18, r);        /* rows of 18: two vectors and a tail */
     compare_subsamp(2, 7, 9, r);          /* odd: the plain loops, the last row and column unused */
-    compare_squash(C1_N * C1_H * C1_H, r);
-    compare_squash(13, r);
+    compare_squash(C1_N * C1_H * C1_H, 10, r);
+    compare_squash(C1_N * C1_H * C1_H, 20, r);
+    compare_squash(13, 10, r);
+    compare_squash(13, 20, r);
+#ifndef LENET_DOUBLE
+    check_squash_clamp(r);
+#endif
     gsl_rng_free(r);
 }
