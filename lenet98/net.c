@@ -345,17 +345,25 @@ void lenet_acts_free(lenet_acts *a) { free(a); }
 
 /* img28 (28,28) uint8, 0 = background -> in (32,32): 2 pixels of background a side, grey
  * levels mapped linearly onto [-0.1, 1.175] (Sec. II-B) or [0, 1]. */
+/* each grey level's value under each coding, lo + (hi - lo) v / 255 in double then rounded,
+ * as constants (the per-pattern table it replaces cost a division per level) */
+#define LEVEL(lo, hi, v) (real)((lo) + ((hi) - (lo)) * (v) / 255.0),
+#define LEVEL4(lo, hi, v) LEVEL(lo, hi, v) LEVEL(lo, hi, v + 1) LEVEL(lo, hi, v + 2) LEVEL(lo, hi, v + 3)
+#define LEVEL16(lo, hi, v)                                                                 \
+    LEVEL4(lo, hi, v) LEVEL4(lo, hi, v + 4) LEVEL4(lo, hi, v + 8) LEVEL4(lo, hi, v + 12)
+#define LEVEL64(lo, hi, v)                                                                 \
+    LEVEL16(lo, hi, v) LEVEL16(lo, hi, v + 16) LEVEL16(lo, hi, v + 32) LEVEL16(lo, hi, v + 48)
+#define LEVEL256(lo, hi)                                                                   \
+    {LEVEL64(lo, hi, 0) LEVEL64(lo, hi, 64) LEVEL64(lo, hi, 128) LEVEL64(lo, hi, 192)}
+static const real LEVELS_PAPER[256] = LEVEL256(LENET_BG, LENET_INK);
+static const real LEVELS_UNIT[256] = LEVEL256(0.0, 1.0);
+
 void lenet_code_input(real *in, const uint8_t *img28, lenet_coding coding) {
-    const double lo = coding == LENET_INPUT_PAPER ? LENET_BG : 0.0;
-    const double hi = coding == LENET_INPUT_PAPER ? LENET_INK : 1.0;
-    real level[256]; /* each grey level's value, once (784 pixels, 256 levels) */
-    for (int v = 0; v < 256; v++) level[v] = (real)(lo + (hi - lo) * v / 255.0);
-    for (int i = 0; i < LENET_IN * LENET_IN; i++) in[i] = (real)lo;
+    const real *level = coding == LENET_INPUT_PAPER ? LEVELS_PAPER : LEVELS_UNIT;
+    for (int i = 0; i < LENET_IN * LENET_IN; i++) in[i] = level[0];
     for (int y = 0; y < 28; y++)
         for (int x = 0; x < 28; x++) in[(y + 2) * LENET_IN + x + 2] = level[img28[y * 28 + x]];
 }
-
-/* img32 (32,32) uint8 -> in (32,32), the same linear coding */
 void lenet_code_field(real *in, const uint8_t *img32, lenet_coding coding) {
     const double lo = coding == LENET_INPUT_PAPER ? LENET_BG : 0.0;
     const double hi = coding == LENET_INPUT_PAPER ? LENET_INK : 1.0;

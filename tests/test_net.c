@@ -252,6 +252,36 @@ static void check_backward_sdlm(const lenet_arch *arch, loss_kind k, const char 
     lenet_free(m2);
 }
 
+/* The input coding (Sec. II-B): the 28x28 image in the middle of the 32x32 field, a border
+ * of 2 background pixels; grey level v to lo + (hi - lo) v / 255 (paper: -0.1 .. 1.175;
+ * unit: 0 .. 1), computed here at run time in double and rounded, against the coder's
+ * constant table, for every level */
+static void check_code_input(void) {
+    uint8_t img[28 * 28];
+    for (int k = 0; k < 2; k++) {
+        const lenet_coding coding = k ? LENET_INPUT_UNIT : LENET_INPUT_PAPER;
+        const double lo = k ? 0.0 : -0.1, hi = k ? 1.0 : 1.175;
+        int levels = 1, border = 1;
+        for (int i = 0; i < 28 * 28; i++) img[i] = (uint8_t)(i % 256); /* every level */
+        real in[LENET_IN * LENET_IN];
+        lenet_code_input(in, img, coding);
+        for (int y = 0; y < LENET_IN; y++)
+            for (int x = 0; x < LENET_IN; x++) {
+                const real v = in[y * LENET_IN + x];
+                if (y < 2 || y >= 30 || x < 2 || x >= 30) {
+                    border &= v == (real)lo;
+                    continue;
+                }
+                const int g = img[(y - 2) * 28 + x - 2];
+                levels &= v == (real)(lo + (hi - lo) * g / 255.0);
+            }
+        printf("# input coding %s: levels %s, border %s\n", k ? "unit" : "paper",
+               levels ? "right" : "wrong", border ? "background" : "wrong");
+        CHECK(levels);
+        CHECK(border);
+    }
+}
+
 /* lenet_forward_n (evaluation: n images at once) against lenet_forward on each, bit for bit,
  * for n = 1 .. LENET_FORWARD_N */
 static void check_forward_n(const lenet_arch *arch, const char *name, gsl_rng *r) {
@@ -359,6 +389,7 @@ void test_net(void) {
     check_average_pool(r);
     check_backward_sdlm(&LENET_ARCH_LENET5, LOSS_MAP, "lenet5", r);
     check_backward_sdlm(&LENET_ARCH_MODERN, LOSS_SOFTMAX, "modern", r);
+    check_code_input();
     check_forward_n(&LENET_ARCH_LENET5, "lenet5", r);
     check_forward_n(&LENET_ARCH_MODERN, "modern", r);
     lenet_arch lin = LENET_ARCH_LENET5;
