@@ -37,35 +37,49 @@ void distort_draw(distort_params *p, const distort_ranges *g, uint64_t seed, uin
     p->h = g->shear * distort_sym(distort_hash(seed, index, 4));
 }
 
-/* in (side,side) at integer pixel (x, y), 0 outside */
-static double distort_pixel(const uint8_t *in, int x, int y, int side) {
-    if (x < 0 || y < 0 || x >= side || y >= side) return 0.0;
-    return in[y * side + x];
+/* floor(v), exactly, for |v| < 2^62, without a libm call (this file is not built for SSE4.1,
+ * which has an instruction for it) */
+static inline double distort_floor(double v) {
+    const double t = (double)(long long)v; /* toward zero */
+    return t > v ? t - 1.0 : t;
 }
 
-/* out (side,side) <- in (side,side) under p, about the field's centre */
+/* lround(v) for 0 <= v < 2^52, exactly, without a libm call: v - trunc(v) is exact there,
+ * and a half rounds away from zero */
+static inline long distort_round(double v) {
+    const long r = (long)v;
+    return r + (v - (double)r >= 0.5);
+}
+
+/* out (side,side) <- in (side,side) under p, about the field's centre. Bilinear: the four
+ * pixels about the source point, 0 outside the image, read from a copy of in with a border
+ * of zeros (every read in bounds, no test per pixel). */
 static void distort_apply_side(uint8_t *out, const uint8_t *in, const distort_params *p,
                                int side) {
-    assert(p->s > 0 && p->q > 0);
+    assert(p->s > 0 && p->q > 0 && side <= DISTORT_FIELD);
+    enum { PS = DISTORT_FIELD + 2 }; /* the bordered copy's row stride */
+    uint8_t pad[PS * PS] = {0};
+    for (int y = 0; y < side; y++)
+        for (int x = 0; x < side; x++) pad[(y + 1) * PS + x + 1] = in[y * side + x];
     const double c = 0.5 * (side - 1); /* the centre in pixel units: 15.5 (32), 13.5 (28) */
     const double sx = 1.0 / (p->s * p->q), sy = p->q / p->s;
     for (int yo = 0; yo < side; yo++) {
         /* inverse map: y = (y' - ty) q / s, x = (x' - tx) / (s q) - h y */
         const double y = (yo - c - p->ty) * sy;
         const double ys = y + c;
-        const double y0 = floor(ys), fy = ys - y0;
+        const double y0 = distort_floor(ys), fy = ys - y0;
         for (int xo = 0; xo < side; xo++) {
             const double xs = (xo - c - p->tx) * sx - p->h * y + c;
-            const double x0 = floor(xs), fx = xs - x0;
+            const double x0 = distort_floor(xs), fx = xs - x0;
             double v = 0.0;
             if (xs > -1.0 && xs < side && ys > -1.0 && ys < side) {
-                const int ix = (int)x0, iy = (int)y0;
-                v = (1 - fy) * ((1 - fx) * distort_pixel(in, ix, iy, side) +
-                                fx * distort_pixel(in, ix + 1, iy, side)) +
-                    fy * ((1 - fx) * distort_pixel(in, ix, iy + 1, side) +
-                          fx * distort_pixel(in, ix + 1, iy + 1, side));
+                /* ix, iy in -1 .. side - 1: rows and columns 0 .. side of pad */
+                const uint8_t *q = pad + ((int)y0 + 1) * PS + (int)x0 + 1;
+                v = (1 - fy) * ((1 - fx) * q[0] + fx * q[1]) +
+                    fy * ((1 - fx) * q[PS] + fx * q[PS + 1]);
             }
-            const long r = lround(v);
+            /* v is a convex combination of grey levels: 0 <= v <= 255 */
+            const long r = distort_round(v);
             out[yo * side + xo] = (uint8_t)(r < 0 ? 0 : r > 255 ? 255 : r);
         }
     }

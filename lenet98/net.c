@@ -365,10 +365,8 @@ void lenet_code_input(real *in, const uint8_t *img28, lenet_coding coding) {
         for (int x = 0; x < 28; x++) in[(y + 2) * LENET_IN + x + 2] = level[img28[y * 28 + x]];
 }
 void lenet_code_field(real *in, const uint8_t *img32, lenet_coding coding) {
-    const double lo = coding == LENET_INPUT_PAPER ? LENET_BG : 0.0;
-    const double hi = coding == LENET_INPUT_PAPER ? LENET_INK : 1.0;
-    for (int i = 0; i < LENET_IN * LENET_IN; i++)
-        in[i] = (real)(lo + (hi - lo) * img32[i] / 255.0);
+    const real *level = coding == LENET_INPUT_PAPER ? LEVELS_PAPER : LEVELS_UNIT;
+    for (int i = 0; i < LENET_IN * LENET_IN; i++) in[i] = level[img32[i]];
 }
 
 /* ======================================================================================
