@@ -17,8 +17,12 @@ CPPFLAGS = -D_GNU_SOURCE -Ilenet98 $(shell pkg-config --cflags gsl 2>/dev/null)
 CFLAGS   = $(OPT) -g $(WARN) -Wno-psabi -fopenmp-simd -ffp-contract=fast -MMD -MP
 # NATIVE=1: code for this machine alone, so no per-machine clones (LENET_HOT in lenet.h):
 # gcc 12 stops with an internal compiler error on target_clones under -march=native (AVX-512)
+# -mtune-ctrl: the AMD Zen tunings (-march=native on EPYC implies -mtune=znverN) split a
+# loop-carried chain of fused multiply-adds into a multiply and an add, which rounds twice;
+# kernels that must agree bit for bit (linear_forward and linear_forward_n) then differ. Off,
+# every a*b+c is one FMA in every build.
 ifeq ($(NATIVE),1)
-CFLAGS  += -march=native
+CFLAGS  += -march=native -mtune-ctrl=^avoid_fma_chains,^avoid_fma256_chains
 CPPFLAGS += -DLENET_NO_CLONES
 endif
 ifeq ($(BLAS),openblas)

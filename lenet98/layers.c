@@ -788,6 +788,17 @@ void conv_backward2(real *ddin, real *hwt, real *hb, const real *ddout, const re
         conv_backprop(ddin, hwt, hb, ddout, in, wt, table, cin, cout, h, w, 1);
 }
 
+/* a b + c rounded once. The scalar tails of linear_fwd_block and linear_fwd_nblock call it:
+ * left to -ffp-contract, a tail that gcc vectorises across rows (it did, under -march=native)
+ * loses its contraction, and the two kernels, which must agree bit for bit, do not. */
+ALWAYS_INLINE real fma_r(real a, real b, real c) {
+#ifdef LENET_DOUBLE
+    return fma(a, b, c);
+#else
+    return fmaf(a, b, c);
+#endif
+}
+
 /* out[o0 .. o0+nb-1] = wt in + b: nb rows at once, sharing the loads of in */
 ALWAYS_INLINE void linear_fwd_block(int nb, real *out, const real *in, const real *wt,
                                     const real *b, int nin, int o0) {
@@ -801,7 +812,7 @@ ALWAYS_INLINE void linear_fwd_block(int nb, real *out, const real *in, const rea
     for (int j = 0; j < nb; j++) {
         const real *wr = wt + (size_t)(o0 + j) * nin;
         real s = vsum(acc[j]);
-        for (int i = full; i < nin; i++) s += wr[i] * in[i];
+        for (int i = full; i < nin; i++) s = fma_r(wr[i], in[i], s);
         out[o0 + j] = s + b[o0 + j];
     }
 }
@@ -836,7 +847,7 @@ ALWAYS_INLINE void linear_fwd_nblock(int nr, int ni, real *const *out, const rea
         const real *wr = wt + (size_t)(o0 + j) * nin;
         for (int q = 0; q < ni; q++) {
             real s = vsum(acc[j][q]);
-            for (int i = full; i < nin; i++) s += wr[i] * in[q][i];
+            for (int i = full; i < nin; i++) s = fma_r(wr[i], in[q][i], s);
             out[q][o0 + j] = s + b[o0 + j];
         }
     }
