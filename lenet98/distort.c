@@ -51,16 +51,18 @@ static inline long distort_round(double v) {
     return r + (v - (double)r >= 0.5);
 }
 
-/* out (side,side) <- in (side,side) under p, about the field's centre. Bilinear: the four
- * pixels about the source point, 0 outside the image, read from a copy of in with a border
- * of zeros (every read in bounds, no test per pixel). */
-static void distort_apply_side(uint8_t *out, const uint8_t *in, const distort_params *p,
-                               int side) {
-    assert(p->s > 0 && p->q > 0 && side <= DISTORT_FIELD);
+/* out (side,side) <- in (src,src) centred in a side x side field of background (src <= side),
+ * under p, about the field's centre. Bilinear: the four pixels about the source point, 0
+ * outside the field, read from a copy of the field with a border of zeros (every read in
+ * bounds, no test per pixel). */
+static void distort_apply_side(uint8_t *out, const uint8_t *in, int src,
+                               const distort_params *p, int side) {
+    assert(p->s > 0 && p->q > 0 && src <= side && side <= DISTORT_FIELD);
     enum { PS = DISTORT_FIELD + 2 }; /* the bordered copy's row stride */
+    const int o = (side - src) / 2 + 1; /* where in's first pixel goes: row and column */
     uint8_t pad[PS * PS] = {0};
-    for (int y = 0; y < side; y++)
-        for (int x = 0; x < side; x++) pad[(y + 1) * PS + x + 1] = in[y * side + x];
+    for (int y = 0; y < src; y++)
+        for (int x = 0; x < src; x++) pad[(y + o) * PS + x + o] = in[y * src + x];
     const double c = 0.5 * (side - 1); /* the centre in pixel units: 15.5 (32), 13.5 (28) */
     const double sx = 1.0 / (p->s * p->q), sy = p->q / p->s;
     for (int yo = 0; yo < side; yo++) {
@@ -86,7 +88,7 @@ static void distort_apply_side(uint8_t *out, const uint8_t *in, const distort_pa
 }
 
 void distort_apply(uint8_t *out, const uint8_t *in, const distort_params *p) {
-    distort_apply_side(out, in, p, DISTORT_SIDE);
+    distort_apply_side(out, in, DISTORT_SIDE, p, DISTORT_SIDE);
 }
 
 void distort_image(uint8_t out[DISTORT_SIDE * DISTORT_SIDE],
@@ -100,14 +102,9 @@ void distort_image(uint8_t out[DISTORT_SIDE * DISTORT_SIDE],
 void distort_image_field(uint8_t out[DISTORT_FIELD * DISTORT_FIELD],
                          const uint8_t in[DISTORT_SIDE * DISTORT_SIDE],
                          const distort_ranges *g, uint64_t seed, uint64_t index) {
-    enum { PAD = (DISTORT_FIELD - DISTORT_SIDE) / 2 };
-    uint8_t field[DISTORT_FIELD * DISTORT_FIELD] = {0};
-    for (int y = 0; y < DISTORT_SIDE; y++)
-        for (int x = 0; x < DISTORT_SIDE; x++)
-            field[(y + PAD) * DISTORT_FIELD + x + PAD] = in[y * DISTORT_SIDE + x];
     distort_params p;
     distort_draw(&p, g, seed, index);
-    distort_apply_side(out, field, &p, DISTORT_FIELD);
+    distort_apply_side(out, in, DISTORT_SIDE, &p, DISTORT_FIELD); /* the image padded first */
 }
 
 int distort_version(uint64_t seed, long i, long pass) {

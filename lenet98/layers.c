@@ -167,8 +167,8 @@ void squash_forward(real *x, const real *a, int n, lenet_squash kind) {
     enum { CHUNK = 8 }; /* vectors per range test */
     assert(x + n <= a || a + n <= x);
     _Static_assert(LANES / 2 == 4, "squash_chunk tests 4 x 64 bits");
-    const squash_coefs *c = &SQUASH_COEFS[kind == LENET_SQUASH_SCALED ? LENET_SQUASH_SCALED
-                                                                      : LENET_SQUASH_TANH];
+    assert(kind == LENET_SQUASH_SCALED || kind == LENET_SQUASH_TANH);
+    const squash_coefs *c = &SQUASH_COEFS[kind];
     int i = 0;
     for (; i + CHUNK * LANES <= n; i += CHUNK * LANES) squash_chunk(x + i, a + i, CHUNK, c);
     for (; i + LANES <= n; i += LANES) squash_chunk(x + i, a + i, 1, c);
@@ -382,6 +382,21 @@ void linear_backward_ref(real *din, real *dwt, real *db, const real *dout, const
     default: F(9, __VA_ARGS__); break;                                                     \
     }
 
+/* the same for kernels whose blocks are at most 4 or 5 (no case that cannot happen) */
+#define WITH_LITERAL_NB4(nb, F, ...)                                                       \
+    switch (nb) {                                                                          \
+    case 1: F(1, __VA_ARGS__); break;                                                      \
+    case 2: F(2, __VA_ARGS__); break;                                                      \
+    case 3: F(3, __VA_ARGS__); break;                                                      \
+    default: F(4, __VA_ARGS__); break;                                                     \
+    }
+#define WITH_LITERAL_NB5(nb, F, ...)                                                       \
+    if ((nb) == 5) {                                                                       \
+        F(5, __VA_ARGS__);                                                                 \
+    } else {                                                                               \
+        WITH_LITERAL_NB4(nb, F, __VA_ARGS__);                                              \
+    }
+
 /* vectors per block to cover n reals (n >= LANES) in as few, as even blocks as possible */
 static int block_size(int n) {
     const int chunks = (n + LANES - 1) / LANES, blocks = (chunks + BLOCK - 1) / BLOCK;
@@ -486,7 +501,7 @@ ALWAYS_INLINE void conv_cfwd_one(int nb, real *const *ob, const real *const *kj,
     conv_cfwd_block(nb, 1, ob, kj, xc, ps, ow, i0);
 }
 
-enum { CFWD_NB = 5 }; /* vectors per block, at most: 2 x 5 accumulators (measured: 4 and 6 are slower at C1 and C3 together) */
+enum { CFWD_NB = 5 }; /* vectors per block, at most (WITH_LITERAL_NB5): 2 x 5 accumulators (measured: 4 and 6 are slower at C1 and C3 together) */
 
 /* out (cout, oh ow) from xs (conv_shifted_planes, with LANES zeros after it: the last
  * vector of a map may read past its plane); ob: cout planes of nvp vectors (out itself when
@@ -523,9 +538,9 @@ ALWAYS_INLINE void conv_cfwd(real *out, real *ob, const real *xs, const real *wt
             for (int bk = 0, i0 = 0; bk < blocks; bk++) {
                 const int nb = per - (bk >= long_blocks);
                 if (no == 2) {
-                    WITH_LITERAL_NB(nb, conv_cfwd_two, obj, kj, xc, ps, ow, i0);
+                    WITH_LITERAL_NB5(nb, conv_cfwd_two, obj, kj, xc, ps, ow, i0);
                 } else {
-                    WITH_LITERAL_NB(nb, conv_cfwd_one, obj, kj, xc, ps, ow, i0);
+                    WITH_LITERAL_NB5(nb, conv_cfwd_one, obj, kj, xc, ps, ow, i0);
                 }
                 i0 += nb;
             }
@@ -788,9 +803,9 @@ void conv_backward2(real *ddin, real *hwt, real *hb, const real *ddout, const re
         conv_backprop(ddin, hwt, hb, ddout, in, wt, table, cin, cout, h, w, 1);
 }
 
-/* a b + c rounded once. The scalar tails of linear_fwd_block and linear_fwd_nblock call it:
- * left to -ffp-contract, a tail that gcc vectorises across rows (it did, under -march=native)
- * loses its contraction, and the two kernels, which must agree bit for bit, do not. */
+/* a b + c rounded once, for linear_fwd_block's scalar tails: left to -ffp-contract, a tail
+ * that gcc vectorises across rows loses its contraction (it did, in the default build), and
+ * the block shapes, which must agree bit for bit, do not. */
 ALWAYS_INLINE real fma_r(real a, real b, real c) {
 #ifdef LENET_DOUBLE
     return fma(a, b, c);
@@ -799,39 +814,13 @@ ALWAYS_INLINE real fma_r(real a, real b, real c) {
 #endif
 }
 
-/* out[o0 .. o0+nb-1] = wt in + b: nb rows at once, sharing the loads of in */
-ALWAYS_INLINE void linear_fwd_block(int nb, real *out, const real *in, const real *wt,
-                                    const real *b, int nin, int o0) {
-    vec acc[BLOCK];
-    for (int j = 0; j < nb; j++) acc[j] = vsplat(0);
-    const int full = nin / LANES * LANES;
-    for (int i = 0; i < full; i += LANES) {
-        const vec x = vload(in + i);
-        for (int j = 0; j < nb; j++) acc[j] += vload(wt + (size_t)(o0 + j) * nin + i) * x;
-    }
-    for (int j = 0; j < nb; j++) {
-        const real *wr = wt + (size_t)(o0 + j) * nin;
-        real s = vsum(acc[j]);
-        for (int i = full; i < nin; i++) s = fma_r(wr[i], in[i], s);
-        out[o0 + j] = s + b[o0 + j];
-    }
-}
-
-LENET_HOT
-void linear_forward(real *out, const real *in, const real *wt, const real *b, int nin,
-                    int nout) {
-    enum { LF = 8 }; /* rows per block */
-    for (int o0 = 0; o0 < nout; o0 += LF) {
-        const int nb = nout - o0 < LF ? nout - o0 : LF;
-        WITH_LITERAL_NB(nb, linear_fwd_block, out, in, wt, b, nin, o0);
-    }
-}
+enum { LINEAR_ROWS1 = 8 }; /* rows per block of linear_forward_n for one input */
 
 /* out[q][o0 .. o0+nr-1] = wt in[q] + b for ni inputs q at once: nr x ni accumulators, each
- * weight vector loaded once for the ni inputs; per (row, input) the sums of linear_fwd_block */
-ALWAYS_INLINE void linear_fwd_nblock(int nr, int ni, real *const *out, const real *const *in,
-                                     const real *wt, const real *b, int nin, int o0) {
-    vec acc[3][LINEAR_N];
+ * weight vector loaded once for the ni inputs, each input vector once for the nr rows */
+ALWAYS_INLINE void linear_fwd_block(int nr, int ni, real *const *out, const real *const *in,
+                                    const real *wt, const real *b, int nin, int o0) {
+    vec acc[LINEAR_ROWS1][LINEAR_N];
     for (int j = 0; j < nr; j++)
         for (int q = 0; q < ni; q++) acc[j][q] = vsplat(0);
     const int full = nin / LANES * LANES;
@@ -852,31 +841,49 @@ ALWAYS_INLINE void linear_fwd_nblock(int nr, int ni, real *const *out, const rea
         }
     }
 }
-#define LINEAR_FWD_N(ni, nr, ...) linear_fwd_nblock(nr, ni, __VA_ARGS__)
-/* nr literal 1..3 rows for ni literal inputs */
+/* linear_fwd_block for one input (ni = 1), nr a literal 1..8 (LINEAR_ROWS1), and for ni
+ * literal 2..4 inputs, nr a literal 1..3 */
+#define LINEAR_FWD_ONE(nr, ...)                                                            \
+    switch (nr) {                                                                          \
+    case 1: linear_fwd_block(1, 1, __VA_ARGS__); break;                                    \
+    case 2: linear_fwd_block(2, 1, __VA_ARGS__); break;                                    \
+    case 3: linear_fwd_block(3, 1, __VA_ARGS__); break;                                    \
+    case 4: linear_fwd_block(4, 1, __VA_ARGS__); break;                                    \
+    case 5: linear_fwd_block(5, 1, __VA_ARGS__); break;                                    \
+    case 6: linear_fwd_block(6, 1, __VA_ARGS__); break;                                    \
+    case 7: linear_fwd_block(7, 1, __VA_ARGS__); break;                                    \
+    default: linear_fwd_block(8, 1, __VA_ARGS__); break;                                   \
+    }
 #define LINEAR_FWD_ROWS(ni, nr, ...)                                                       \
     switch (nr) {                                                                          \
-    case 1: LINEAR_FWD_N(ni, 1, __VA_ARGS__); break;                                       \
-    case 2: LINEAR_FWD_N(ni, 2, __VA_ARGS__); break;                                       \
-    default: LINEAR_FWD_N(ni, 3, __VA_ARGS__); break;                                      \
+    case 1: linear_fwd_block(1, ni, __VA_ARGS__); break;                                   \
+    case 2: linear_fwd_block(2, ni, __VA_ARGS__); break;                                   \
+    default: linear_fwd_block(3, ni, __VA_ARGS__); break;                                  \
     }
 
+/* Each (row, input) takes the same sums whatever the block, so linear_forward_n gives
+ * linear_forward's bits for every n. Rows per block: 8 for one input (its loads are the
+ * weights'), 3 for two or more (3 x 4 accumulators; measured: 2 x 4, 4 x 2 slower). */
 LENET_HOT
 void linear_forward_n(real *const *out, const real *const *in, const real *wt, const real *b,
                       int nin, int nout, int n) {
-    enum { LR = 3 }; /* rows per block: 3 x 4 accumulators (measured: 2 x 4, 4 x 2 slower) */
     _Static_assert(LINEAR_N == 4, "the switch below covers n = 1 .. 4");
     assert(n >= 0 && n <= LINEAR_N);
-    for (int o0 = 0; o0 < nout; o0 += LR) {
-        const int nr = nout - o0 < LR ? nout - o0 : LR;
+    const int rows = n == 1 ? LINEAR_ROWS1 : 3;
+    for (int o0 = 0; n > 0 && o0 < nout; o0 += rows) {
+        const int nr = nout - o0 < rows ? nout - o0 : rows;
         switch (n) {
-        case 0: break;
-        case 1: LINEAR_FWD_ROWS(1, nr, out, in, wt, b, nin, o0); break;
+        case 1: LINEAR_FWD_ONE(nr, out, in, wt, b, nin, o0); break;
         case 2: LINEAR_FWD_ROWS(2, nr, out, in, wt, b, nin, o0); break;
         case 3: LINEAR_FWD_ROWS(3, nr, out, in, wt, b, nin, o0); break;
         default: LINEAR_FWD_ROWS(4, nr, out, in, wt, b, nin, o0); break;
         }
     }
+}
+
+void linear_forward(real *out, const real *in, const real *wt, const real *b, int nin,
+                    int nout) {
+    linear_forward_n(&out, &in, wt, b, nin, nout, 1);
 }
 
 /* inputs i0 .. i0 + nb LANES - 1: dwt[o][i] += dout[o] in[i] (squared), and din[i] +=
@@ -916,7 +923,7 @@ ALWAYS_INLINE void linear_backprop_fast(real *din, real *dwt, real *db, const re
     const int full = nin / LANES * LANES;
     for (int i0 = 0; i0 < full; i0 += LB * LANES) {
         const int nb = (full - i0) / LANES < LB ? (full - i0) / LANES : LB;
-        WITH_LITERAL_NB(nb, linear_back_block, din, dwt, dout, in, wt, nin, nout, i0, square);
+        WITH_LITERAL_NB4(nb, linear_back_block, din, dwt, dout, in, wt, nin, nout, i0, square);
     }
     for (int o = 0; o < nout; o++) { /* the last nin % LANES inputs */
         const real d = dout[o];
@@ -976,14 +983,7 @@ void linear_backward_sdlm(real *din, real *wt, real *b, const real *dout, const 
     const int full = nin / LANES * LANES;
     for (int i0 = 0; i0 < full; i0 += LB * LANES) {
         const int nb = (full - i0) / LANES < LB ? (full - i0) / LANES : LB;
-        if (nb == LB) /* literal block sizes: the whole blocks, then at most one short one */
-            linear_sdlm_block(LB, din, wt, dout, in, eps_w, nin, nout, i0);
-        else if (nb == 3)
-            linear_sdlm_block(3, din, wt, dout, in, eps_w, nin, nout, i0);
-        else if (nb == 2)
-            linear_sdlm_block(2, din, wt, dout, in, eps_w, nin, nout, i0);
-        else
-            linear_sdlm_block(1, din, wt, dout, in, eps_w, nin, nout, i0);
+        WITH_LITERAL_NB4(nb, linear_sdlm_block, din, wt, dout, in, eps_w, nin, nout, i0);
     }
     for (int o = 0; o < nout; o++) { /* the last nin % LANES inputs */
         const real d = dout[o];

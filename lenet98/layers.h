@@ -36,7 +36,7 @@ void linear_forward(real *out, const real *in, const real *wt, const real *b, in
 /* The same for n <= LINEAR_N inputs at once (evaluation): out[q] = wt in[q] + b, q < n, the
  * same bits as linear_forward on each; each load of the weights serves all n (C5's 192 KB
  * are then read from L2 once per n images, not once per image). */
-enum { LINEAR_N = 4 };
+enum { LINEAR_N = LENET_FORWARD_N };
 void linear_forward_n(real *const *out, const real *const *in, const real *wt, const real *b,
                       int nin, int nout, int n);
 void linear_backward(real *din, real *dwt, real *db, const real *dout, const real *in,

@@ -377,10 +377,8 @@ void lenet_code_field(real *in, const uint8_t *img32, lenet_coding coding) {
  * in another order, which tests/reference.sh trains against the fast build. */
 #ifdef LENET_REFERENCE
 #define NET_CONV_FORWARD conv_forward_ref
-#define NET_LINEAR_FORWARD linear_forward_ref
 #else
 #define NET_CONV_FORWARD conv_forward
-#define NET_LINEAR_FORWARD linear_forward
 #endif
 
 /* conv_backward (square = 0) or conv_backward2 (square = 1) */
@@ -448,26 +446,8 @@ static void forward_features(const lenet_model *m, lenet_acts *a) {
     }
 }
 
-/* in (1,32,32) -> out (10). Fig. 2. */
-void lenet_forward(const lenet_model *m, lenet_acts *a) {
-    const lenet_params *w = &m->w;
-    const lenet_squash f = m->arch.squash;
-    lenet_layers *A = &a->a, *X = &a->x;
-    forward_features(m, a);
-    NET_LINEAR_FORWARD(A->c5, X->s4, w->c5w, w->c5b, S4_N * S4_H * S4_H, C5_N);
-    squash_forward(X->c5, A->c5, C5_N, f);
-    NET_LINEAR_FORWARD(A->f6, X->c5, w->f6w, w->f6b, C5_N, F6_N);
-    squash_forward(X->f6, A->f6, F6_N, f);
-    if (m->arch.out == LENET_OUT_RBF)
-        rbf_forward(X->out, X->f6, m->codes, F6_N, OUT_N);
-    else
-        NET_LINEAR_FORWARD(X->out, X->f6, w->ow, w->ob, F6_N, OUT_N);
-}
-
 /* The full connections of n images at once: linear_forward_n, or the reference kernel on
  * each (make REFERENCE=1) */
-_Static_assert((int)LENET_FORWARD_N == (int)LINEAR_N,
-               "lenet_forward_n batches as linear_forward_n");
 static void net_linear_forward_n(real *const *out, const real *const *in, const real *wt,
                                  const real *b, int nin, int nout, int n) {
 #ifdef LENET_REFERENCE
@@ -477,8 +457,9 @@ static void net_linear_forward_n(real *const *out, const real *const *in, const 
 #endif
 }
 
-/* lenet_forward of n <= LENET_FORWARD_N images, a[q] each (x.in set), the same bits: each
- * image through C1 .. S4 in turn, then the full connections of all n at once */
+/* in (1,32,32) -> out (10), Fig. 2, for n <= LENET_FORWARD_N images, a[q] each (x.in set):
+ * each image through C1 .. S4 in turn, then the full connections of all n at once (the same
+ * sums as one at a time) */
 void lenet_forward_n(const lenet_model *m, lenet_acts *const *a, int n) {
     assert(n >= 1 && n <= LENET_FORWARD_N);
     const lenet_params *w = &m->w;
@@ -503,6 +484,8 @@ void lenet_forward_n(const lenet_model *m, lenet_acts *const *a, int n) {
     if (m->arch.out == LENET_OUT_LINEAR)
         net_linear_forward_n(out, in, w->ow, w->ob, F6_N, OUT_N, n);
 }
+
+void lenet_forward(const lenet_model *m, lenet_acts *a) { lenet_forward_n(m, &a, 1); }
 
 int lenet_predict(const lenet_model *m, const real *out) {
     int best = 0;
