@@ -48,6 +48,16 @@ CLIOBJ   = $(CLISRC:lenet98/%.c=$(B)/obj/%.o)
 LIBSRC   = $(filter-out $(CLISRC),$(wildcard lenet98/*.c))
 LIBOBJ   = $(LIBSRC:lenet98/%.c=$(B)/obj/%.o)
 LIBOBJD  = $(LIBSRC:lenet98/%.c=$(B)/objd/%.o)
+# REFERENCE=1 changes two files only (net.c's dispatch, trainer.c's settings line); given
+# REF_OBJ, a plain build's object directory (as `make test` gives it), the reference build
+# compiles those two and links that build's objects for the rest
+REF_ONLY = net trainer
+ifeq ($(REFERENCE),1)
+ifneq ($(REF_OBJ),)
+LIBOBJ  := $(foreach f,$(LIBSRC:lenet98/%.c=%),$(if $(filter $(f),$(REF_ONLY)),$(B)/obj/$(f).o,$(REF_OBJ)/$(f).o))
+CLIOBJ  := $(CLISRC:lenet98/%.c=$(REF_OBJ)/%.o)
+endif
+endif
 TESTSRC  = $(wildcard tests/*.c)
 EXPSRC   = $(wildcard experiments/*.c)
 EXPBIN   = $(EXPSRC:experiments/%.c=$(B)/%)
@@ -156,9 +166,10 @@ $(B)/fuzz-replay: $(FUZZSRC:tests/fuzz/%.c=$(B)/fobj/%.o) $(B)/liblenet98.a
 	$(CC) $(CFLAGS) $(OMP) -o $@ $^ $(LDLIBS)
 
 TESTBIN  = $(B)/test-double $(B)/test-float $(B)/lenet98 $(B)/fuzz-replay $(B)/stats $(B)/render_digits
-# the CLI once more on the reference kernels, for tests/reference.sh (same OPT, other B)
-$(B)/ref/lenet98: FORCE | deps
-	@$(MAKE) --no-print-directory REFERENCE=1 B=$(B)/ref $@
+# the CLI once more on the reference kernels, for tests/reference.sh (same OPT, other B; the
+# objects REFERENCE=1 leaves alone are this build's)
+$(B)/ref/lenet98: $(LIBOBJ) $(CLIOBJ) FORCE | deps
+	@$(MAKE) --no-print-directory REFERENCE=1 B=$(B)/ref REF_OBJ=$(B)/obj $@
 test: deps $(TESTBIN) $(B)/ref/lenet98
 	@tests/run.sh $(B)
 
