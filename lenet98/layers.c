@@ -1021,7 +1021,12 @@ ALWAYS_INLINE void subsamp_rows(real *R, const real *ip, int oh, int w, int squa
             const vec u = vload(a + x), v = vload(b + x);
             vstore(r + x, squares ? u * u + v * v : u + v);
         }
-        for (int x = full; x < w; x++) r[x] = squares ? a[x] * a[x] + b[x] * b[x] : a[x] + b[x];
+        if (full < w && w >= LANES) { /* the last vector ends at w: a few values again, the same */
+            const vec u = vload(a + w - LANES), v = vload(b + w - LANES);
+            vstore(r + w - LANES, squares ? u * u + v * v : u + v);
+        } else {
+            for (int x = full; x < w; x++) r[x] = squares ? a[x] * a[x] + b[x] * b[x] : a[x] + b[x];
+        }
     }
 }
 
@@ -1029,6 +1034,22 @@ ALWAYS_INLINE void subsamp_rows(real *R, const real *ip, int oh, int w, int squa
 ALWAYS_INLINE vec subsamp_pairs(const real *R, int q) {
     const vec a = vload(R + 2 * q), b = vload(R + 2 * q + LANES);
     return EVENS(a, b) + ODDS(a, b);
+}
+
+/* subsamp_forward for an even width (see subsamp_rows) */
+ALWAYS_INLINE void subsamp_fwd_fast(real *out, const real *in, const real *coef,
+                                    const real *bias, int c, int h, int w) {
+    const int oh = h / 2, n = oh * (w / 2), full = n / LANES * LANES;
+    ALIGNED real R[SUB_MAXR];
+    for (int m = 0; m < c; m++) {
+        subsamp_rows(R, in + (size_t)m * h * w, oh, w, 0);
+        real *op = out + (size_t)m * n;
+        for (int q = 0; q < full; q += LANES) vstore(op + q, coef[m] * subsamp_pairs(R, q) + bias[m]);
+        if (full < n && n >= LANES) /* the last vector ends at n (values again, the same) */
+            vstore(op + n - LANES, coef[m] * subsamp_pairs(R, n - LANES) + bias[m]);
+        else
+            for (int q = full; q < n; q++) op[q] = coef[m] * (R[2 * q] + R[2 * q + 1]) + bias[m];
+    }
 }
 
 LENET_HOT
@@ -1045,14 +1066,13 @@ void subsamp_forward(real *out, const real *in, const real *coef, const real *bi
         }
         return;
     }
-    ALIGNED real R[SUB_MAXR];
-    const int full = n / LANES * LANES;
-    for (int m = 0; m < c; m++) {
-        subsamp_rows(R, in + (size_t)m * h * w, oh, w, 0);
-        real *op = out + (size_t)m * n;
-        for (int q = 0; q < full; q += LANES) vstore(op + q, coef[m] * subsamp_pairs(R, q) + bias[m]);
-        for (int q = full; q < n; q++) op[q] = coef[m] * (R[2 * q] + R[2 * q + 1]) + bias[m];
-    }
+    /* LeNet's two shapes with literal sizes, so the loops' bounds are constants */
+    if (h == C1_H && w == C1_H)
+        subsamp_fwd_fast(out, in, coef, bias, c, C1_H, C1_H);
+    else if (h == C3_H && w == C3_H)
+        subsamp_fwd_fast(out, in, coef, bias, c, C3_H, C3_H);
+    else
+        subsamp_fwd_fast(out, in, coef, bias, c, h, w);
 }
 
 /* the sum of squares of the 2x2 block at p (row stride w) */
@@ -1065,8 +1085,9 @@ static inline real block_sumsq(const real *p, int w) {
  * literally, the unit's four connections sharing the coefficient, h_coef += h_a sum_q x_q^2 */
 static inline void subsamp_backprop(real *din, real *dcoef, real *dbias, const real *dout,
                                     const real *in, const real *coef, int c, int h, int w,
-                                    int square) {
+                                    int square, int set) {
     const int oh = h / 2, ow = w / 2;
+    if (din && set) memset(din, 0, (size_t)c * h * w * sizeof(real));
     for (int m = 0; m < c; m++) {
         const real *ip = in + (size_t)m * h * w;
         const real *dop = dout + (size_t)m * oh * ow;
@@ -1094,10 +1115,12 @@ static inline void subsamp_backprop(real *din, real *dcoef, real *dbias, const r
 }
 
 /* subsamp_backprop for an even width (see subsamp_rows): dcoef and dbias in LANES partial
- * sums, din through D (oh,w), D[2q] = D[2q+1] = coef dout[q], added to both rows of a block */
+ * sums, din through D (oh,w), D[2q] = D[2q+1] = coef dout[q], added to both rows of a block
+ * (set: stored there, as 0 + D[] so that a product -0 gives +0 as adding gives, and an odd
+ * h's last row, in no block, set to zero) */
 ALWAYS_INLINE void subsamp_backprop_fast(real *din, real *dcoef, real *dbias, const real *dout,
                                          const real *in, const real *coef, int c, int h,
-                                         int w, int square) {
+                                         int w, int square, int set) {
     const int oh = h / 2, ow = w / 2, n = oh * ow, full = n / LANES * LANES;
     ALIGNED real R[SUB_MAXR], D[SUB_MAXR];
     for (int m = 0; m < c; m++) {
@@ -1110,7 +1133,7 @@ ALWAYS_INLINE void subsamp_backprop_fast(real *din, real *dcoef, real *dbias, co
             gbv += d;
             gcv += d * (square == 1 ? s * s : s);
             if (din) {
-                const vec v = cm * d;
+                const vec v = set ? cm * d + vsplat(0) : cm * d; /* set: 0 + x as adding gives */
                 vstore(D + 2 * q, __builtin_shufflevector(v, v, 0, 0, 1, 1, 2, 2, 3, 3));
                 vstore(D + 2 * q + LANES, __builtin_shufflevector(v, v, 4, 4, 5, 5, 6, 6, 7, 7));
             }
@@ -1120,7 +1143,7 @@ ALWAYS_INLINE void subsamp_backprop_fast(real *din, real *dcoef, real *dbias, co
             const real d = dop[q], s = R[2 * q] + R[2 * q + 1];
             gb += d;
             gc += d * (square == 1 ? s * s : s);
-            D[2 * q] = D[2 * q + 1] = cm * d;
+            D[2 * q] = D[2 * q + 1] = set ? cm * d + 0 : cm * d;
         }
         dcoef[m] += gc;
         dbias[m] += gb;
@@ -1130,6 +1153,16 @@ ALWAYS_INLINE void subsamp_backprop_fast(real *din, real *dcoef, real *dbias, co
         for (int y = 0; y < oh; y++) {
             real *a = dip + (size_t)2 * y * w, *b = a + w;
             const real *dr = D + (size_t)y * w;
+            if (set && w >= LANES) {
+                copy_run(a, dr, w);
+                copy_run(b, dr, w);
+                continue;
+            }
+            if (set) {
+                memcpy(a, dr, (size_t)w * sizeof(real));
+                memcpy(b, dr, (size_t)w * sizeof(real));
+                continue;
+            }
             for (int x = 0; x < wf; x += LANES) {
                 const vec v = vload(dr + x);
                 vstore(a + x, vload(a + x) + v);
@@ -1140,35 +1173,31 @@ ALWAYS_INLINE void subsamp_backprop_fast(real *din, real *dcoef, real *dbias, co
                 b[x] += dr[x];
             }
         }
+        if (set && h % 2) memset(dip + (size_t)(h - 1) * w, 0, (size_t)w * sizeof(real));
     }
 }
 
-LENET_HOT
-void subsamp_backward(real *din, real *dcoef, real *dbias, const real *dout, const real *in,
-                      const real *coef, int c, int h, int w) {
+/* the six backward passes: square (0, 1, 2 as in subsamp_backprop), din added to or set */
+ALWAYS_INLINE void subsamp_back_pass(real *din, real *dcoef, real *dbias, const real *dout,
+                                     const real *in, const real *coef, int c, int h, int w,
+                                     int square, int set) {
     if (subsamp_fast_fits(h, w))
-        subsamp_backprop_fast(din, dcoef, dbias, dout, in, coef, c, h, w, 0);
+        subsamp_backprop_fast(din, dcoef, dbias, dout, in, coef, c, h, w, square, set);
     else
-        subsamp_backprop(din, dcoef, dbias, dout, in, coef, c, h, w, 0);
+        subsamp_backprop(din, dcoef, dbias, dout, in, coef, c, h, w, square, set);
 }
 
-LENET_HOT
-void subsamp_backward2(real *ddin, real *hcoef, real *hbias, const real *ddout,
-                       const real *in, const real *coef, int c, int h, int w) {
-    if (subsamp_fast_fits(h, w))
-        subsamp_backprop_fast(ddin, hcoef, hbias, ddout, in, coef, c, h, w, 1);
-    else
-        subsamp_backprop(ddin, hcoef, hbias, ddout, in, coef, c, h, w, 1);
-}
-
-LENET_HOT
-void subsamp_backward2_eq23(real *ddin, real *hcoef, real *hbias, const real *ddout,
-                            const real *in, const real *coef, int c, int h, int w) {
-    if (subsamp_fast_fits(h, w))
-        subsamp_backprop_fast(ddin, hcoef, hbias, ddout, in, coef, c, h, w, 2);
-    else
-        subsamp_backprop(ddin, hcoef, hbias, ddout, in, coef, c, h, w, 2);
-}
+#define SUBSAMP_BACKWARD(name, square, set)                                                \
+    LENET_HOT void name(real *din, real *dcoef, real *dbias, const real *dout, const real *in, \
+                        const real *coef, int c, int h, int w) {                           \
+        subsamp_back_pass(din, dcoef, dbias, dout, in, coef, c, h, w, square, set);        \
+    }
+SUBSAMP_BACKWARD(subsamp_backward, 0, 0)
+SUBSAMP_BACKWARD(subsamp_backward2, 1, 0)
+SUBSAMP_BACKWARD(subsamp_backward2_eq23, 2, 0)
+SUBSAMP_BACKWARD(subsamp_backward_set, 0, 1)
+SUBSAMP_BACKWARD(subsamp_backward2_set, 1, 1)
+SUBSAMP_BACKWARD(subsamp_backward2_eq23_set, 2, 1)
 
 /* ======================================================================================
  * Max-pool (modern variant). in (c,h,w) -> out (c,h/2,w/2). */

@@ -68,6 +68,14 @@ void subsamp_backward2(real *ddin, real *hcoef, real *hbias, const real *ddout,
                        const real *in, const real *coef, int c, int h, int w);
 void subsamp_backward2_eq23(real *ddin, real *hcoef, real *hbias, const real *ddout,
                             const real *in, const real *coef, int c, int h, int w);
+/* the same three with din (ddin) set, not added to: every element written (an odd h's or
+ * w's inputs in no block to zero), so the caller need not clear it first */
+void subsamp_backward_set(real *din, real *dcoef, real *dbias, const real *dout,
+                          const real *in, const real *coef, int c, int h, int w);
+void subsamp_backward2_set(real *ddin, real *hcoef, real *hbias, const real *ddout,
+                           const real *in, const real *coef, int c, int h, int w);
+void subsamp_backward2_eq23_set(real *ddin, real *hcoef, real *hbias, const real *ddout,
+                                const real *in, const real *coef, int c, int h, int w);
 
 /* ---- max-pool (the modern variant) -------------------------------------------------------
  * in (c,h,w) -> out (c,h/2,w/2): max of each 2x2 block; no parameters. The derivative goes to

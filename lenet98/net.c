@@ -360,9 +360,22 @@ static const real LEVELS_UNIT[256] = LEVEL256(0.0, 1.0);
 
 void lenet_code_input(real *in, const uint8_t *img28, lenet_coding coding) {
     const real *level = coding == LENET_INPUT_PAPER ? LEVELS_PAPER : LEVELS_UNIT;
-    for (int i = 0; i < LENET_IN * LENET_IN; i++) in[i] = level[0];
-    for (int y = 0; y < 28; y++)
-        for (int x = 0; x < 28; x++) in[(y + 2) * LENET_IN + x + 2] = level[img28[y * 28 + x]];
+    const real bg = level[0];
+    for (int i = 0; i < 2 * LENET_IN; i++) in[i] = in[LENET_IN * LENET_IN - 1 - i] = bg;
+    for (int y = 0; y < 28; y++) {
+        real *row = in + (y + 2) * LENET_IN;
+        const uint8_t *src = img28 + y * 28;
+        row[0] = row[1] = row[30] = row[31] = bg;
+        /* most of a digit is background: four levels 0 at once take one test */
+        for (int x = 0; x < 28; x += 4) {
+            uint32_t four;
+            memcpy(&four, src + x, sizeof four);
+            if (!four)
+                row[x + 2] = row[x + 3] = row[x + 4] = row[x + 5] = bg;
+            else
+                for (int k = x; k < x + 4; k++) row[k + 2] = level[src[k]];
+        }
+    }
 }
 void lenet_code_field(real *in, const uint8_t *img32, lenet_coding coding) {
     const real *level = coding == LENET_INPUT_PAPER ? LEVELS_PAPER : LEVELS_UNIT;
@@ -500,17 +513,18 @@ int lenet_predict(const lenet_model *m, const real *out) {
 typedef void (*subsamp_fn)(real *, real *, real *, const real *, const real *, const real *,
                            int, int, int);
 /* the sub-sampling layer's backward pass: first derivatives, or the second-derivative pass
- * in the model's reading of Eq. 23 for the coefficients */
+ * in the model's reading of Eq. 23 for the coefficients; din set (each is the only writer of
+ * its din: DX c1, c3) */
 static subsamp_fn subsamp_pass(const lenet_model *m, int square) {
-    if (!square) return subsamp_backward;
-    return m->hkk_subsample == LENET_HKK_BLOCK ? subsamp_backward2 : subsamp_backward2_eq23;
+    if (!square) return subsamp_backward_set;
+    return m->hkk_subsample == LENET_HKK_BLOCK ? subsamp_backward2_set : subsamp_backward2_eq23_set;
 }
 
 /* The sub-sampling layer's backward pass (first or second derivatives) for either pool. The
  * kernels see the block's sum; under pool=average the coefficient applied to it is coef / 4,
  * so dE/dcoef is the kernel's / 4 and h_coef (the kernel's, in either reading of Eq. 23:
  * each connection's input is x_q / 4, the sum's s / 4) is the kernel's / 16; din and the
- * bias are the kernel's with coef / 4. Accumulates into g like every backward. */
+ * bias are the kernel's with coef / 4. Accumulates into g like every backward; sets din. */
 static void subsamp_back(const lenet_model *m, int square, real *din, real *gcoef, real *gbias,
                          const real *dout, const real *in, const real *coef, int c, int h,
                          int wd) {
@@ -535,9 +549,15 @@ static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const 
     const unsigned char *t3 = &m->table[0][0];
     const lenet_layers *X = &a->x;
     lenet_layers *DX = &a->dx, *DA = &a->da;
-    /* DX: each layer's derivative accumulates, from zero, c1 .. f6 (never in or out); DA:
-     * each is written once, by sq_back, so needs no clearing */
-    memset(DX->c1, 0, (size_t)((char *)(DX->f6 + F6_N) - (char *)DX->c1));
+    /* DX: each layer's derivative accumulates, from zero, c1 .. f6 (never in or out), but
+     * for the trainable sub-sampling's c1 and c3, which subsamp_back sets; DA: each is
+     * written once, by sq_back, so needs no clearing */
+    if (LENET_POOL_TRAINABLE(m->arch.pool)) {
+        memset(DX->s2, 0, sizeof DX->s2);
+        memset(DX->s4, 0, (size_t)((char *)(DX->f6 + F6_N) - (char *)DX->s4));
+    } else {
+        memset(DX->c1, 0, (size_t)((char *)(DX->f6 + F6_N) - (char *)DX->c1));
+    }
     void (*sq_back)(real *, const real *, const real *, int, lenet_squash) =
         square ? squash_backward2_set : squash_backward_set;
 
