@@ -280,20 +280,25 @@ MODELMOD     = $$($(RUN) modern modern/modern/s1).bin
 MODELDIST    = $$($(RUN) fig6 fig6/dist$(DIST_SIZE)/s1).bin
 .PHONY: reproduce studies jobs train-all report inspect-figures $(TRAINED) fig7 $(INSPECT_FIGS:%=fig-%)
 
+# Each records its own wall time (build to last figure) in FIGDIR/wall.tsv (experiments/wall.sh)
 reproduce: deps data
+	@$(EXP_ENV) experiments/wall.sh start reproduce
 	$(MAKE) all
 	@mkdir -p $(FIGDIR)
 	+@$(EXP_ENV) experiments/jobs.sh run $(REPRODUCE)
 	@for e in $(REPRODUCE); do $(EXP_ENV) experiments/$$e.sh collect || exit 1; done
 	$(MAKE) fig7 inspect-figures
+	@$(EXP_ENV) experiments/wall.sh end reproduce $(REPRODUCE)
 	$(MAKE) report
 
 # the studies: their runs, their figures, and the report again (it has their rows)
 studies: deps data
+	@$(EXP_ENV) experiments/wall.sh start studies
 	$(MAKE) all
 	@mkdir -p $(FIGDIR)
 	+@$(EXP_ENV) experiments/jobs.sh run $(STUDIES)
 	@for e in $(STUDIES); do $(EXP_ENV) experiments/$$e.sh collect || exit 1; done
+	@$(EXP_ENV) experiments/wall.sh end studies $(STUDIES)
 	$(MAKE) report
 
 # the whole job list, to run elsewhere (GNU parallel, Slurm: README)

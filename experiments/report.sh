@@ -316,6 +316,16 @@ study "The readings of Appendix C against Figure 5 (make readings)" "$FIGDIR/rea
 study "What each experiment cost" "$FIGDIR/times.tsv" \
     "The sum of each experiment's runs' own per-pass seconds (training and evaluation; a run is single-threaded); two runs train at once on a 2-core machine, so the wall time is about half." \
     experiment runs logs passes seconds hours
+# the measured wall time of the whole targets (experiments/wall.sh; the rows of FIGDIR/wall.tsv)
+if [ -f "$FIGDIR/wall.tsv" ]; then
+    echo "Wall time of each whole command, measured by its make rule (\`$FIGDIR/wall.tsv\`, experiments/wall.sh; from the build to the last figure):"
+    echo
+    experiments/col.sh "$FIGDIR/wall.tsv" target make_jobs runs reused trained start_utc end_utc seconds revision machine |
+        awk -F'\t' '{ j = ($2 == "1") ? "" : ($2 == "unlimited") ? " -j" : " -j" $2
+                      printf "- `make%s %s`: **%d min %d s** (%s to %s), %d training runs, %d trained, %d reused from build/runs; revision %s, %s\n",
+                             j, $1, $8 / 60, $8 % 60, $6, $7, $3, $5, $4, $9, $10 }'
+    echo
+fi
 echo "## Over the seeds"
 echo
 echo "Each headline number for seeds 1..N (experiments/fig5.sh, fig6.sh; \`make reproduce HSEEDS=N\`,"

@@ -105,5 +105,35 @@ if command -v parallel >/dev/null 2>&1 && command -v rsync >/dev/null 2>&1; then
 else
     echo "SKIP jobs: GNU parallel or rsync not installed (lenet98/deps.sh parallel rsync as root)"
 fi
+
+# experiments/wall.sh: the wall time of a whole make target, one row a target in FIGDIR/wall.tsv
+W="$T/wall"; mkdir -p "$W/fig" "$W/jobs/fig5+trap.progress"
+echo "5 2 1000 1700000000" > "$W/jobs/fig5+trap.progress/total"
+wall() { env QUICK=0 FIGDIR="$W/fig" JOBS_DIR="$W/jobs" B="$B" MAKEFLAGS="$MF" experiments/wall.sh "$@"; }
+MF=' -j2 --jobserver-auth=3,4'
+wall start reproduce && [ -f "$W/jobs/reproduce.wall-start" ] && ok || bad "wall.sh start writes its time"
+wall end reproduce fig5 trap > "$W/out" 2>&1
+row=$(experiments/col.sh "$W/fig/wall.tsv" target make_jobs runs reused trained 2>&1)
+[ "$row" = "$(printf 'reproduce\t2\t5\t2\t3')" ] && grep -q "min .* s wall for 5 runs (2 reused), make -j2" "$W/out" &&
+    [ ! -e "$W/jobs/reproduce.wall-start" ] && ok || bad "wall.sh end: a row with -j2, 5 runs, 2 reused, 3 trained: $row; $(cat "$W/out")"
+secs=$(experiments/col.sh "$W/fig/wall.tsv" seconds start_utc end_utc)
+echo "$secs" | grep -q '^[0-9][0-9]*	20[0-9-]*T[0-9:]*Z	20[0-9-]*T[0-9:]*Z$' && [ "$(echo "$secs" | cut -f1)" -lt 60 ] &&
+    ok || bad "wall.sh end: seconds and UTC times: $secs"
+# another target's row is kept; the same target's is replaced; without -jN it is 1
+MF=''
+wall start studies && wall end studies fig5 trap > /dev/null && wall start reproduce && wall end reproduce fig5 trap > /dev/null
+rows=$(experiments/col.sh "$W/fig/wall.tsv" target make_jobs | sort | tr '\t\n' ':,')
+[ "$rows" = "reproduce:1,studies:1," ] && ok || bad "wall.sh: one row a target, the newest: $rows"
+# an end without its start is refused, naming the file, and the table is left as it was
+cp "$W/fig/wall.tsv" "$W/before"
+wall end reproduce fig5 trap > "$W/out" 2>&1
+[ $? -ne 0 ] && grep -q "reproduce.wall-start: missing" "$W/out" && cmp -s "$W/before" "$W/fig/wall.tsv" &&
+    ok || bad "wall.sh end without start: $(cat "$W/out")"
+# so is an end whose experiments did not run (no progress total)
+wall start reproduce && wall end reproduce fig6 > "$W/out" 2>&1
+[ $? -ne 0 ] && grep -q "fig6.progress/total: missing" "$W/out" && cmp -s "$W/before" "$W/fig/wall.tsv" &&
+    ok || bad "wall.sh end with no progress total: $(cat "$W/out")"
+ls "$W/fig" | grep -q tmp && bad "wall.sh left a temporary: $(ls "$W/fig")" || ok
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
