@@ -106,6 +106,17 @@ else
     echo "SKIP jobs: GNU parallel or rsync not installed (lenet98/deps.sh parallel rsync as root)"
 fi
 
+# jobs.sh mk: the runs' rules the costliest first (a run of 2 passes before those of 1; equal
+# costs in the list's order), every line of the list once
+k3=$(cd "$T/make" && LENET98=build/lenet98 DATA=data experiments/jobs.sh key --seed 3 --passes 2 --train-size 200)
+{ cat "$T/list"; echo "$k3 tests/tiny/s3 lenet98 train --seed 3 --passes 2 --train-size 200"; } > "$T/list3"
+(cd "$T/make" && LENET98=build/lenet98 DATA=data experiments/jobs.sh mk "$T/list3") > "$T/mk3" 2>&1
+got=$(sed -n "s/.*train-run.sh '[0-9a-f]* \([^ ]*\) .*/\1/p" "$T/mk3" | tr '\n' ' ')
+[ "$got" = "tests/tiny/s3 tests/tiny/s1 tests/tiny/s2 " ] && ! ls "$T" | grep -q "list3[.]" &&
+    ok || bad "jobs.sh mk: the costliest run first: '$got' ($(head -3 "$T/mk3"))"
+(cd "$T/make" && LENET98=build/no-such-binary DATA=data experiments/jobs.sh mk "$T/list3") > "$T/out" 2>&1
+[ $? -ne 0 ] && grep -q "settings.*failed" "$T/out" && ok || bad "jobs.sh mk without a binary fails: $(cat "$T/out")"
+
 # experiments/wall.sh: the wall time of a whole make target, one row a target in FIGDIR/wall.tsv
 W="$T/wall"; mkdir -p "$W/fig" "$W/jobs/fig5+trap.progress"
 echo "5 2 1000 1700000000" > "$W/jobs/fig5+trap.progress/total"
