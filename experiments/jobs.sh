@@ -31,10 +31,22 @@ if [ "${QUICK:-0}" = 1 ]; then JOBS_DIR=${JOBS_DIR:-build/quick/jobs}; else JOBS
 export LENET98="$L" RUNS_DIR DATA JOBS_DIR
 
 # (a failing --settings, or a missing binary, stops here: never the hash of an empty line)
-key() {
+key_settings() { # FLAGS...: the settings line the key hashes
     key_s=$("$L" train --settings --data "$DATA" "$@") || { echo "jobs.sh: $L train --settings $*: failed" >&2; exit 1; }
     [ -n "$key_s" ] || { echo "jobs.sh: $L train --settings $*: printed nothing" >&2; exit 1; }
-    printf '%s\n' "$key_s" | sha256sum | cut -c1-16
+    printf '%s\n' "$key_s"
+}
+key() { key_k=$(key_settings "$@") || exit 1; printf '%s\n' "$key_k" | sha256sum | cut -c1-16; }
+
+# settings K FLAGS...: the settings line of run K (its KEY.settings once it ran, else the one
+# list1 kept in $JOBS_DIR/settings/K, else lenet98 train --settings: 0.15 s a call, as it
+# checksums the data); status 1 when none can be had
+settings() {
+    settings_k=$1; shift
+    sed -n 1p "$RUNS_DIR/$settings_k.settings" 2>/dev/null | grep . ||
+        sed -n 1p "$JOBS_DIR/settings/$settings_k" 2>/dev/null | grep . ||
+        "$L" train --settings --data "$DATA" "$@" ||
+        { echo "jobs.sh: $L train --settings $*: failed" >&2; return 1; }
 }
 
 # list1 EXP: $JOBS_DIR/EXP.jobs from the driver's lines (rewritten only when it changes)
@@ -44,7 +56,11 @@ list1() {
     experiments/"$1".sh jobs | while read -r name cmd sub flags; do
         [ "$cmd $sub" = "lenet98 train" ] || { echo "jobs.sh: $1: bad line '$name $cmd $sub $flags'" >&2; exit 1; }
         # shellcheck disable=SC2086 # flags is a list of flags
-        k=$(key $flags) || exit 1
+        ks=$(key_settings $flags) || exit 1
+        k=$(printf '%s\n' "$ks" | sha256sum | cut -c1-16)
+        # the line it hashed, so that todo and mk need not ask the binary again
+        [ -s "$JOBS_DIR/settings/$k" ] || { mkdir -p "$JOBS_DIR/settings" &&
+            printf '%s\n' "$ks" > "$JOBS_DIR/settings/$k.tmp-$$" && mv "$JOBS_DIR/settings/$k.tmp-$$" "$JOBS_DIR/settings/$k"; }
         echo "$k $name lenet98 train $flags"
     done > "$f.new" || { rm -f "$f.new"; return 1; }
     if cmp -s "$f.new" "$f"; then rm -f "$f.new"; else mv "$f.new" "$f"; fi
@@ -76,9 +92,7 @@ order() {
         # shellcheck disable=SC2086 # the line is a list of words
         set -- $order_l
         order_k=$1; shift 4
-        order_s=$(sed -n 1p "$RUNS_DIR/$order_k.settings" 2>/dev/null || true)
-        [ -n "$order_s" ] || order_s=$("$L" train --settings --data "$DATA" "$@") ||
-            { rm -f "$order_t"; echo "jobs.sh: $L train --settings $*: failed" >&2; return 1; }
+        order_s=$(settings "$order_k" "$@") || { rm -f "$order_t"; return 1; }
         printf '%s\t%s\t%s\n' "$(cost "$order_s")" "$order_n" "$order_l"
     done < "$1" > "$order_t"
     sort -t "$(printf '\t')" -k1,1nr -k2,2n "$order_t" | cut -f3-
@@ -99,9 +113,9 @@ mk() {
 # the runs already finished, and the number of runs
 todo() {
     while read -r k _; do
-        s=$(sed -n 1p "$RUNS_DIR/$k.settings" 2>/dev/null || true)
         if [ -f "$RUNS_DIR/$k.bin" ] && [ -f "$RUNS_DIR/$k.log.tsv" ]; then echo "fin"; continue; fi
-        [ -n "$s" ] || s=$(grep "^$k " "$1" | { read -r _ _ _ _ flags; "$L" train --settings --data "$DATA" $flags; })
+        # shellcheck disable=SC2046 # the line's flags, as words
+        s=$(settings "$k" $(grep "^$k " "$1" | cut -d' ' -f5-)) || s=''
         done_p=0
         [ -f "$RUNS_DIR/$k.log.tsv" ] && [ -f "$RUNS_DIR/$k.bin.ckpt" ] &&
             done_p=$(experiments/col.sh "$RUNS_DIR/$k.log.tsv" pass | tail -1)

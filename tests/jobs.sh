@@ -116,6 +116,15 @@ got=$(sed -n "s/.*train-run.sh '[0-9a-f]* \([^ ]*\) .*/\1/p" "$T/mk3" | tr '\n' 
     ok || bad "jobs.sh mk: the costliest run first: '$got' ($(head -3 "$T/mk3"))"
 (cd "$T/make" && LENET98=build/no-such-binary DATA=data experiments/jobs.sh mk "$T/list3") > "$T/out" 2>&1
 [ $? -ne 0 ] && grep -q "settings.*failed" "$T/out" && ok || bad "jobs.sh mk without a binary fails: $(cat "$T/out")"
+# with the settings lines list1 keeps (build/jobs/settings/KEY), mk needs no binary
+mkdir -p "$T/make/build/jobs/settings"
+while read -r k _ _ _ flags; do
+    # shellcheck disable=SC2086 # flags is a list of flags
+    (cd "$T/make" && build/lenet98 train --settings --data data $flags) > "$T/make/build/jobs/settings/$k"
+done < "$T/list3"
+(cd "$T/make" && LENET98=build/no-such-binary DATA=data experiments/jobs.sh mk "$T/list3") > "$T/mk3b" 2>&1
+[ $? -eq 0 ] && cmp -s "$T/mk3" "$T/mk3b" && ok || bad "jobs.sh mk from the kept settings: $(head -3 "$T/mk3b")"
+rm -rf "$T/make/build/jobs/settings"
 
 # experiments/wall.sh: the wall time of a whole make target, one row a target in FIGDIR/wall.tsv
 W="$T/wall"; mkdir -p "$W/fig" "$W/jobs/fig5+trap.progress"
