@@ -40,7 +40,8 @@ done > "$T/list"
 [ $? -ne 0 ] && grep -q "regenerate the job list" "$T/out" && ok || bad "a stale key is refused: $(cat "$T/out")"
 
 # the make path: the generated makefile, two runs at once, a progress line per pass
-experiments/jobs.sh mk "$T/list" > "$T/make/list.mk"
+(cd "$T/make" && LENET98=build/lenet98 DATA=data experiments/jobs.sh mk "$T/list") > "$T/make/list.mk" ||
+    bad "jobs.sh mk: $(cat "$T/make/list.mk")"
 (cd "$T/make" && make -s -j2 -f list.mk all) > "$T/make.out" 2>&1 && ok || bad "make path: $(cat "$T/make.out")"
 [ "$(grep -c 'pass   1/1 ' "$T/make.out")" -eq 2 ] && ok || bad "one progress line per pass and run: $(cat "$T/make.out")"
 # a second time, both runs are reused
