@@ -11,6 +11,9 @@ DATA=${DATA:-data}
 QUICK=${QUICK:-0}
 FIGDIR=${FIGDIR:-figures}
 [ "$QUICK" = 1 ] && [ "$FIGDIR" = figures ] && FIGDIR=build/quick
+# the job lists (experiments/jobs.sh has the same default)
+if [ "$QUICK" = 1 ]; then JOBS_DIR=${JOBS_DIR:-build/quick/jobs}; else JOBS_DIR=${JOBS_DIR:-build/jobs}; fi
+export JOBS_DIR
 LENET98=${LENET98:-$B/lenet98}
 ROOT=$(cd "$(dirname "$0")/.." 2>/dev/null && pwd)
 [ -f "$ROOT/figures/fig5.gp" ] || ROOT=$(pwd)   # sourced by `sh -c` from the top (make fig7)

@@ -12,7 +12,6 @@
 set -eu
 cd "$(dirname "$0")/.."
 . experiments/figlib.sh
-if [ "$QUICK" = 1 ]; then JOBS_DIR=${JOBS_DIR:-build/quick/jobs}; else JOBS_DIR=${JOBS_DIR:-build/jobs}; fi
 RUNS_DIR=${RUNS_DIR:-build/runs}
 export JOBS_DIR RUNS_DIR
 EXPS=${*:-fig5 trap fig6 modern validation ablation readings}

@@ -16,7 +16,6 @@
 set -eu
 cd "$(dirname "$0")/.."
 . experiments/figlib.sh
-if [ "$QUICK" = 1 ]; then JOBS_DIR=${JOBS_DIR:-build/quick/jobs}; else JOBS_DIR=${JOBS_DIR:-build/jobs}; fi
 
 die() { echo "wall.sh: $*" >&2; exit 1; }
 [ $# -ge 2 ] || { sed -n '2,14p' "$0" | cut -c3-; exit 2; }
@@ -35,7 +34,7 @@ end)
     t0=$(cat "$start_f")
     case $t0 in ''|*[!0-9]*) die "$start_f: not a time in seconds: '$t0'" ;; esac
     t1=$(date +%s)
-    prog=$JOBS_DIR/$(echo "$*" | tr ' ' '+').progress/total
+    prog=$(experiments/jobs.sh progress "$@")/total
     [ -f "$prog" ] || die "$prog: missing (jobs.sh run $* did not run)"
     read -r runs reused _ < "$prog" || die "$prog: unreadable"
     case "$runs$reused" in ''|*[!0-9]*) die "$prog: not two counts: '$(cat "$prog")'" ;; esac
