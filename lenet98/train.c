@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 static volatile sig_atomic_t interrupted;
 static void on_sigint(int sig) {
@@ -351,14 +352,31 @@ int cmd_train(int argc, char **argv) {
         return cli_usage_error(C, "--hessian-every %ld never comes within a pass of %ld "
                                   "patterns (0 = once per pass)", o.hessian_every, o.train_size);
 
-    char err[1024], settings[1024], ckpt[4200] = "", logpath[4200] = "";
+    char err[1024], settings[1024], ckpt[4200] = "", logpath[4200] = "", lockpath[4200] = "";
     if (!print_settings) {
+        /* the model is a file, and its checkpoint, lock and default log are named after it:
+         * stdout or a device would put them beside it (/dev/null.ckpt) or mix the model
+         * into the rows */
+        if (strcmp(out, "-") == 0)
+            return cli_usage_error(C, "-o -: train writes its model to a file (its checkpoint "
+                                      "and log are named after it); the rows go to stdout "
+                                      "anyway");
+        if (log && strcmp(log, "-") == 0)
+            return cli_usage_error(C, "--log -: the log is a file; the same rows go to stdout "
+                                      "anyway");
+        struct stat so;
+        if (stat(out, &so) == 0 && !S_ISREG(so.st_mode) && !S_ISDIR(so.st_mode))
+            return cli_usage_error(C, "-o %s: not a regular file (a device or FIFO): the "
+                                      "model, its checkpoint %s.ckpt and its log are files",
+                                   out, out);
         snprintf(ckpt, sizeof ckpt, "%s.ckpt", out);
+        snprintf(lockpath, sizeof lockpath, "%s.lock", out);
         snprintf(logpath, sizeof logpath, "%s", log ? log : "");
         if (!log) snprintf(logpath, sizeof logpath, "%s.log.tsv", out);
-        const char *const names[] = {"-o", "--log", "the checkpoint (-o).ckpt"};
-        const char *const paths[] = {out, logpath, ckpt};
-        if (cli_check_paths(C, 3, names, paths)) return EXIT_USAGE;
+        const char *const names[] = {"-o", "--log", "the checkpoint (-o).ckpt",
+                                     "the lock (-o).lock"};
+        const char *const paths[] = {out, logpath, ckpt, lockpath};
+        if (cli_check_paths(C, 4, names, paths)) return EXIT_USAGE;
     }
 
     mnist_set tr, te;
@@ -404,8 +422,6 @@ int cmd_train(int argc, char **argv) {
         return 1;
     }
     /* the run's outputs are its own (MODEL.lock), and an unfinished run is not replaced */
-    char lockpath[4200];
-    snprintf(lockpath, sizeof lockpath, "%s.lock", out);
     const int lockfd = afile_lock(lockpath, err, sizeof err);
     if (lockfd < 0 || (!o.resume && !restart && checkpoint_check_fresh(ckpt, err, sizeof err) != 0)) {
         fprintf(stderr, "lenet98 train: %s\n", err);

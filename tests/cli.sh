@@ -173,6 +173,11 @@ reject "train: --loss map with a linear output" "--loss map needs the RBF output
 reject "train: --log onto the model" "-o and --log are the same file" "$L" train $TT --log "$T/x.bin"
 reject "train: --log onto the checkpoint" "--log and the checkpoint .* are the same file" "$L" train $TT --log "$T/x.bin.ckpt"
 reject "train: an empty -o" "-o: empty path" "$L" train --data "$T/d" -o ""
+reject "train: --log onto the lock" "--log and the lock .* are the same file" "$L" train $TT --log "$T/x.bin.lock"
+reject "train: -o - (stdout)" "-o -: train writes its model to a file" "$L" train --data "$T/d" --train-size 20 -o -
+reject "train: --log - (stdout)" "--log -: the log is a file" "$L" train $TT --log -
+reject "train: -o a device" "-o /dev/null: not a regular file" "$L" train --data "$T/d" --train-size 20 -o /dev/null
+[ ! -e /dev/null.ckpt ] && [ ! -e /dev/null.log.tsv ] && [ ! -e ./-.ckpt ] && ok || bad "train -o /dev/null or -o -: no file named after it"
 reject "train: an extra argument" "unexpected argument 'x'" "$L" train $TT x
 reject "train: a distortion out of range" "--distort-translate: '11' is not a number in \[0, 10\]" "$L" train $TT --distort --distort-translate 11
 for v in nan inf -inf 1e10 x; do reject "classify --threshold $v" "--threshold: '$v' is not a number in" "$L" classify --model "$T/a.bin" --threshold "$v" "$T/dark.pgm"; done
