@@ -151,6 +151,11 @@ static int afile_plan(const char *path, char *target, char *err, size_t errn) {
                     afile_kind(st.st_mode));
 }
 
+int afile_is_stdout(const char *path) {
+    char target[4096], err[16];
+    return afile_plan(path, target, err, sizeof err) == 2;
+}
+
 int afile_check(const char *path, char *err, size_t errn) {
     char target[4096];
     const int plan = afile_plan(path, target, err, errn);

@@ -39,6 +39,9 @@ int afile_write(const char *path, const void *buf, size_t len, char *err, size_t
 /* 0 if afile_open(path) would be allowed (creates nothing), else -1 with err: lets a command
  * refuse an output before hours of work rather than at its first write */
 int afile_check(const char *path, char *err, size_t errn);
+/* 1 if afile_open(path) would write to stdout ("-", or the file stdout already is), else 0:
+ * a command then says its messages on stderr, so that stdout holds only that output */
+int afile_is_stdout(const char *path);
 
 /* Opens path for reading: a file descriptor (O_CLOEXEC) of a regular file, or -1 with err
  * ("not a regular file", or why it cannot be opened). Never blocks on a FIFO. */

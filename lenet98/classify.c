@@ -124,7 +124,7 @@ double reject_threshold_set(const lenet_model *m, const mnist_set *s, long *reje
 }
 
 int reject_write(const char *path, const lenet_model *m, const real *out, const uint8_t *labels,
-                 long n, const char *header, char *err, size_t errn) {
+                 long n, const char *header, FILE *say, char *err, size_t errn) {
     double *gap = NULL;
     unsigned char *wrong = NULL;
     reject_point *pts = malloc(sizeof *pts * (size_t)(n + 1));
@@ -156,12 +156,12 @@ int reject_write(const char *path, const lenet_model *m, const real *out, const 
         goto done;
     }
     if (at >= 0)
-        printf("rejection: %.2f%% rejected (%ld of %ld) to reach 0.5%% error (%ld errors "
+        fprintf(say, "rejection: %.2f%% rejected (%ld of %ld) to reach 0.5%% error (%ld errors "
                "left); threshold gap %.6g\n",
                100.0 * pts[at].rejected / (double)n, pts[at].rejected, n, pts[at].errors,
                pts[at].threshold);
     else if (np > 0)
-        printf("rejection: 0.5%% error is not reached; rejecting all but the %ld with the "
+        fprintf(say, "rejection: 0.5%% error is not reached; rejecting all but the %ld with the "
                "largest gap: threshold gap %.6g\n", n - pts[np - 1].rejected,
                pts[np - 1].threshold);
 done:

@@ -5,6 +5,8 @@
 #include "idx.h"
 #include "lenet.h"
 
+#include <stdio.h>
+
 /* Fallback --threshold of classify, by output type, for a model file that stores no
  * threshold of its own (lenet_model.reject_threshold = 0) when --data names no MNIST test set
  * to derive one from: the score gap below which a digit is rejected. These are the thresholds
@@ -57,6 +59,8 @@ double reject_threshold(const lenet_model *m, const real *out, const uint8_t *la
  * threshold, or -1 on out of memory. */
 double reject_threshold_set(const lenet_model *m, const mnist_set *s, long *rejected);
 
+/* The rejection curve of n scored digits to path (TSV: a header line, then one row per
+ * threshold), and the line of the 0.5% error point on say. 0, or -1 with err. */
 int reject_write(const char *path, const lenet_model *m, const real *out, const uint8_t *labels,
-                 long n, const char *header, char *err, size_t errn);
+                 long n, const char *header, FILE *say, char *err, size_t errn);
 #endif

@@ -270,6 +270,16 @@ int cmd_eval(int argc, char **argv) {
     if (archs && lenet_arch_parse(&want, archs) != 0)
         return cli_usage_error("eval", "--arch: unknown architecture '%s'", archs);
     char err[1024];
+    /* an output that cannot be written is refused now, not after the evaluation */
+    if ((dump && afile_check(dump, err, sizeof err) != 0) ||
+        (curve && afile_check(curve, err, sizeof err) != 0)) {
+        fprintf(stderr, "lenet98 eval: %s\n", err);
+        return 1;
+    }
+    /* the summary lines go where no output does: stderr when --dump or --reject-curve is
+     * stdout */
+    FILE *say = (dump && afile_is_stdout(dump)) || (curve && afile_is_stdout(curve)) ? stderr
+                                                                                     : stdout;
     uint64_t seed = 0;
     lenet_model *m = model_load(model, &seed, err, sizeof err);
     if (!m) {
@@ -316,7 +326,7 @@ int cmd_eval(int argc, char **argv) {
             rc = 1;
             goto done;
         }
-        printf("%s set: %ld errors of %d, error rate %.2f%%\n", set, errors, s.n,
+        fprintf(say, "%s set: %ld errors of %d, error rate %.2f%%\n", set, errors, s.n,
                100.0 * errors / s.n);
         if (dump) {
             afile f;
@@ -351,7 +361,7 @@ int cmd_eval(int argc, char **argv) {
             snprintf(hdr, sizeof hdr, "lenet98 eval --model %s --set %s --reject-curve; "
                      "architecture %s; seed %llu; revision %s; %ld errors of %d",
                      model, set, tag, (unsigned long long)seed, lenet_revision(), errors, s.n);
-            if (reject_write(curve, m, out, s.labels, s.n, hdr, err, sizeof err) != 0) {
+            if (reject_write(curve, m, out, s.labels, s.n, hdr, say, err, sizeof err) != 0) {
                 fprintf(stderr, "lenet98 eval: %s\n", err);
                 rc = 1;
             }

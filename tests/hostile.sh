@@ -38,6 +38,17 @@ $L eval --model "$T/m.bin" --data "$T/d" --dump "$T/out-link" >"$T/stdout" 2>"$T
 (cd "$T" && exec $L eval --model "$T/m.bin" --data "$T/d" --dump -) >"$T/stdout" 2>"$T/err"; rc=$?
 [ $rc -eq 0 ] && [ "$(grep -c '^[0-9]*	[0-9]	[0-9]	' "$T/stdout")" -eq 20 ] && [ ! -e "$T/-" ] && ok ||
     bad "--dump - writes the 20 rows to stdout: exit $rc: $(cat "$T/err")"
+# stdout then holds the dump alone: its header first, the summary line on stderr
+head -1 "$T/stdout" | grep -q '^# lenet98 eval' && grep -q '^test set: ' "$T/err" && ! grep -q '^test set: ' "$T/stdout" && ok ||
+    bad "--dump -: the dump alone on stdout, the summary on stderr: $(head -1 "$T/stdout") / $(cat "$T/err")"
+$L eval --model "$T/m.bin" --data "$T/d" --set train --reject-curve - >"$T/stdout" 2>"$T/err"; rc=$?
+[ $rc -eq 0 ] && head -1 "$T/stdout" | grep -q '^# lenet98 eval' && ! grep -q '^rejection:\|^train set: ' "$T/stdout" &&
+    grep -q '^rejection: ' "$T/err" && ok ||
+    bad "--reject-curve -: the curve alone on stdout, the summary lines on stderr (exit $rc): $(head -1 "$T/stdout") / $(cat "$T/err")"
+# an output in a missing directory is refused before the evaluation (nothing on stdout)
+$L eval --model "$T/m.bin" --data "$T/d" --dump "$T/nodir/x.tsv" >"$T/stdout" 2>"$T/err"; rc=$?
+[ $rc -eq 1 ] && [ ! -s "$T/stdout" ] && grep -q "nodir/x.tsv: cannot write" "$T/err" && ok ||
+    bad "--dump into a missing directory: exit 1 before evaluating (exit $rc): $(cat "$T/stdout" "$T/err")"
 ln -s /dev/null "$T/null-link"
 $L init --seed 2 -o "$T/null-link" 2>"$T/err"; rc=$?
 [ $rc -eq 0 ] && [ -L "$T/null-link" ] && [ -c /dev/null ] && ok ||
