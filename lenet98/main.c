@@ -121,11 +121,14 @@ int cmd_prototypes(int argc, char **argv) {
     if (optind < argc)
         return cli_usage_error("prototypes", "unexpected argument '%s'", argv[optind]);
     if (pgm && !*pgm) return cli_usage_error("prototypes", "--pgm: empty path");
+    /* the table as text, on stderr when the image goes to stdout (stdout: the PGM alone) */
+    FILE *say = pgm && afile_is_stdout(pgm) ? stderr : stdout;
     for (int row = 0; row < RBF_ROWS; row++) {
         for (int d = 0; d < OUT_N; d++)
-            printf("%.*s%s", RBF_COLS, LENET_RBF_CODES[d] + row * RBF_COLS, d < 9 ? "  " : "\n");
+            fprintf(say, "%.*s%s", RBF_COLS, LENET_RBF_CODES[d] + row * RBF_COLS,
+                    d < 9 ? "  " : "\n");
     }
-    for (int d = 0; d < OUT_N; d++) printf("   %d   %s", d, d < 9 ? "  " : "\n");
+    for (int d = 0; d < OUT_N; d++) fprintf(say, "   %d   %s", d, d < 9 ? "  " : "\n");
     if (pgm) {
         enum { CELL = 8, GAP = 2 };
         const int w = OUT_N * (RBF_COLS * CELL + GAP * CELL) + GAP * CELL;

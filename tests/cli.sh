@@ -31,6 +31,9 @@ expect 2 "info bad arch" "$L" info --arch lenet6
 expect 0 "prototypes" "$L" prototypes --pgm "$T/p.pgm"
 [ "$(head -c 2 "$T/p.pgm")" = "P5" ] && ok || bad "prototypes --pgm writes a P5 image"
 [ "$(grep -o '#' "$T/out" | wc -l)" -eq 349 ] && ok || bad "prototypes shows 349 ink cells (35+27+33+32+41+35+39+25+43+39)"
+# to stdout the PGM alone (the text table on stderr): the same bytes as the file
+"$L" prototypes --pgm - >"$T/p-stdout.pgm" 2>"$T/err"
+cmp -s "$T/p-stdout.pgm" "$T/p.pgm" && [ "$(grep -o '#' "$T/err" | wc -l)" -eq 349 ] && ok || bad "prototypes --pgm -: the PGM alone on stdout, the table on stderr"
 expect 0 "init" "$L" init --seed 3 -o "$T/a.bin"
 expect 0 "init again" "$L" init --seed 3 -o "$T/b.bin"
 cmp -s "$T/a.bin" "$T/b.bin" && ok || bad "the same seed gives the same model bytes"
