@@ -140,14 +140,22 @@ run() {
     echo "jobs.sh: $*: $n training runs ($fin already done); job list $run_list;" \
          "each run's log: $RUNS_DIR/KEY.log.tsv (follow it: tail -f $RUNS_DIR/KEY.out)"
     export PROGRESS="$run_prog"
+    # the runs at once: make -jN's N (its jobserver), else JOBS (default 2: a plain `make
+    # reproduce` trains two at once too); kept in the progress directory for wall.sh
     case " ${MAKEFLAGS:-}" in
-    *jobserver*|*" -j"*) ${MAKE:-make} --no-print-directory -f "$run_list.mk" all ;;
-    *) ${MAKE:-make} --no-print-directory -j"${JOBS:-2}" -f "$run_list.mk" all ;;
+    *jobserver*|*" -j"*)
+        run_j=$(printf '%s\n' " ${MAKEFLAGS:-}" | tr ' ' '\n' | sed -n 's/^-j\([0-9][0-9]*\)$/\1/p' | tail -1)
+        echo "${run_j:-unlimited}" > "$run_prog/jobs"
+        ${MAKE:-make} --no-print-directory -f "$run_list.mk" all ;;
+    *)
+        echo "${JOBS:-2}" > "$run_prog/jobs"
+        ${MAKE:-make} --no-print-directory -j"${JOBS:-2}" -f "$run_list.mk" all ;;
     esac
 }
 
 # progress EXP...: the directory where `run EXP...` keeps its progress (total: runs, runs
-# already done, patterns to train, start time; KEY.work, KEY.done per run)
+# already done, patterns to train, start time; jobs: the runs at once; KEY.work, KEY.done
+# per run)
 progress() { echo "$JOBS_DIR/$(echo "$*" | tr ' ' '+').progress"; }
 
 path() {

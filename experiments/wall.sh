@@ -10,7 +10,8 @@
 #                               experiments the rule trained (`jobs.sh run EXP...`), whose
 #                               progress total says how many runs there were and how many were
 #                               already in build/runs (reused, so not timed: the row says so).
-# Columns: target (with QUICK=1 when it was), make_jobs (the -jN make ran with; 1 without),
+# Columns: target (with QUICK=1 when it was), make_jobs (the runs trained at once: the -jN of
+# the make that trained them, which under a plain make is JOBS, default 2; jobs.sh run records it),
 # runs, reused, trained, start_utc, end_utc, seconds, revision, machine.
 # Environment: FIGDIR, JOBS_DIR, B (the build, for its revision), QUICK, MAKEFLAGS (from make).
 set -eu
@@ -18,7 +19,7 @@ cd "$(dirname "$0")/.."
 . experiments/figlib.sh
 
 die() { echo "wall.sh: $*" >&2; exit 1; }
-[ $# -ge 2 ] || { sed -n '2,14p' "$0" | cut -c3-; exit 2; }
+[ $# -ge 2 ] || { sed -n '2,16p' "$0" | cut -c3-; exit 2; }
 cmd=$1 target=$2; shift 2
 case $target in *[!a-z0-9_-]*|'') die "bad target name '$target'" ;; esac
 start_f=$JOBS_DIR/$target.wall-start
@@ -38,9 +39,14 @@ end)
     [ -f "$prog" ] || die "$prog: missing (jobs.sh run $* did not run)"
     read -r runs reused _ < "$prog" || die "$prog: unreadable"
     case "$runs$reused" in ''|*[!0-9]*) die "$prog: not two counts: '$(cat "$prog")'" ;; esac
-    # the -jN make ran with (GNU make puts it in MAKEFLAGS, e.g. " -j2 --jobserver-auth=3,4")
-    j=$(printf '%s\n' " ${MAKEFLAGS:-}" | tr ' ' '\n' | sed -n 's/^-j\([0-9][0-9]*\)$/\1/p' | tail -1)
-    [ -n "$j" ] || { printf '%s\n' " ${MAKEFLAGS:-} " | grep -q -- ' -j ' && j=unlimited || j=1; }
+    # the runs at once, as jobs.sh run recorded them (the -jN of the make that trained them:
+    # the user's, or JOBS under a plain make); else the -jN this make ran with (GNU make puts
+    # it in MAKEFLAGS, e.g. " -j2 --jobserver-auth=3,4")
+    j=$(cat "$(dirname "$prog")/jobs" 2>/dev/null || true)
+    case "$j" in ''|*[!0-9a-z]*)
+        j=$(printf '%s\n' " ${MAKEFLAGS:-}" | tr ' ' '\n' | sed -n 's/^-j\([0-9][0-9]*\)$/\1/p' | tail -1)
+        [ -n "$j" ] || { printf '%s\n' " ${MAKEFLAGS:-} " | grep -q -- ' -j ' && j=unlimited || j=1; } ;;
+    esac
     rev=$(cat "${B:-build}/revision" 2>/dev/null || echo unknown)
     name=$target; [ "$QUICK" = 1 ] && name="$target QUICK=1"
     mkdir -p "$FIGDIR"

@@ -145,6 +145,12 @@ MF=''
 wall start studies && wall end studies fig5 trap > /dev/null && wall start reproduce && wall end reproduce fig5 trap > /dev/null
 rows=$(experiments/col.sh "$W/fig/wall.tsv" target make_jobs | sort | tr '\t\n' ':,')
 [ "$rows" = "reproduce:1,studies:1," ] && ok || bad "wall.sh: one row a target, the newest: $rows"
+# the runs at once that jobs.sh run recorded win over MAKEFLAGS (a plain make trains JOBS=2)
+echo 2 > "$W/jobs/fig5+trap.progress/jobs"
+wall start reproduce && wall end reproduce fig5 trap > /dev/null
+rows=$(experiments/col.sh "$W/fig/wall.tsv" target make_jobs | sort | tr '\t\n' ':,')
+[ "$rows" = "reproduce:2,studies:1," ] && ok || bad "wall.sh: the recorded runs at once: $rows"
+rm "$W/jobs/fig5+trap.progress/jobs"
 # an end without its start is refused, naming the file, and the table is left as it was
 cp "$W/fig/wall.tsv" "$W/before"
 wall end reproduce fig5 trap > "$W/out" 2>&1
