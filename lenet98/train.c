@@ -433,6 +433,10 @@ int cmd_train(int argc, char **argv) {
 
     o.out = out;
     o.log = logpath;
+    /* a new run over a finished model replaces its log with it, at the end: until then the
+     * model and the log at their names stay one run's (the rows print as they come) */
+    struct stat sm;
+    o.log_at_end = stat(out, &sm) == 0 && S_ISREG(sm.st_mode);
     o.checkpoint = ckpt;
     o.interrupt = &interrupted;
     o.faults = faults_from_env();
@@ -455,8 +459,10 @@ int cmd_train(int argc, char **argv) {
                             "and log written\n", LENET_DIVERGED_ERR, res.pass);
         break;
     case LENET_TRAIN_INTERRUPTED:
-        fprintf(stderr, "\nlenet98 train: interrupted at pass %ld, pattern %ld; checkpoint %s "
-                        "(continue with --resume %s)\n", res.pass, res.pos, ckpt, ckpt);
+        /* (on a terminal, first the end of the live progress line) */
+        fprintf(stderr, "%slenet98 train: interrupted at pass %ld, pattern %ld; checkpoint %s "
+                        "(continue with --resume %s)\n", cli.tty ? "\n" : "", res.pass, res.pos,
+                ckpt, ckpt);
         rc = 130;
         break;
     case LENET_TRAIN_STOPPED:

@@ -365,7 +365,7 @@ int lenet_train(const lenet_train_config *c, const lenet_train_hooks *hooks,
         next.pass = diverged ? c->passes + 1 : st.pass + 1;
         next.pos = 0;
         if (write_checkpoint(c, settings, &next, r, &o, m, err, errn) != 0 ||
-            (c->log && log_write(c->log, settings, revision, &st, err, errn) != 0)) {
+            (c->log && !c->log_at_end && log_write(c->log, settings, revision, &st, err, errn) != 0)) {
             rc = LENET_TRAIN_ERROR;
             goto out;
         }
@@ -393,6 +393,8 @@ int lenet_train(const lenet_train_config *c, const lenet_train_hooks *hooks,
     }
     if (c->out && model_save(m, (uint64_t)c->seed, c->out, err, errn) != 0)
         rc = LENET_TRAIN_ERROR;
+    else if (c->log && c->log_at_end && log_write(c->log, settings, revision, &st, err, errn) != 0)
+        rc = LENET_TRAIN_ERROR; /* the new model beside the old log: said, exit 1 */
 out:
     free(st.log);
     free(order);

@@ -46,6 +46,10 @@ typedef struct {
     /* files, each NULL for none */
     const char *out;        /* the trained model */
     const char *log;        /* the log: header, then one row per pass, rewritten per pass */
+    /* 1: the log only at the end, right after the model (the caller sets it when out
+     * already holds a model: a run that stops must leave that model beside its own log, not
+     * beside this run's; the rows are in the checkpoint meanwhile) */
+    int log_at_end;
     const char *checkpoint; /* written after each pass and on an interrupt (checkpoint.h) */
     const char *resume;     /* continue from this checkpoint (the same settings) */
     const char *revision;   /* named in the log header; NULL: lenet_revision() */

@@ -70,6 +70,21 @@ else
     bad "LENET98_FAULT_STOP=3,5 did not stop training: $(cat "$T/err")"
 fi
 
+# a new run over a finished model (another seed's) that stops in pass 2 leaves that model and
+# its log as they were (never the old model beside the new run's log); resumed, it replaces
+# both, and the model is the uninterrupted reference's
+$L train --data "$T/d" --passes 2 --train-size 40 --hessian-samples 10 --seed 3 -o "$T/o.bin" >/dev/null 2>"$T/err" &&
+    cp "$T/o.bin" "$T/o-old.bin" && cp "$T/o.bin.log.tsv" "$T/o-old.log" || bad "train the old run: $(cat "$T/err")"
+LENET98_STOP_AT=2,5 $L train $TR -o "$T/o.bin" >/dev/null 2>"$T/err"; rc=$?
+# (stderr not a terminal: the interrupt's message is its first line, no blank line first)
+[ $rc -eq 130 ] && cmp -s "$T/o.bin" "$T/o-old.bin" && cmp -s "$T/o.bin.log.tsv" "$T/o-old.log" &&
+    head -1 "$T/err" | grep -q '^lenet98 train: interrupted at pass 2' && ok ||
+    bad "a run stopped over a finished model keeps that model and its log (exit $rc): $(cat "$T/err")"
+$L train $TR -o "$T/o.bin" --resume "$T/o.bin.ckpt" >/dev/null 2>"$T/err"; rc=$?
+[ $rc -eq 0 ] && cmp -s "$T/o.bin" "$T/ref.bin" && grep -q ' seed=7 ' "$T/o.bin.log.tsv" &&
+    [ "$(experiments/col.sh "$T/o.bin.log.tsv" pass | tr '\n' ' ')" = "1 2 3 " ] && ok ||
+    bad "resumed over a finished model: the reference's bytes and this run's log (exit $rc): $(cat "$T/err")"
+
 # a NaN in pass 2: stops, keeps the pass-1 checkpoint, which resumes to the reference
 LENET98_FAULT_NAN=2,3 $L train $TR -o "$T/n.bin" >/dev/null 2>"$T/err"; rc=$?
 [ $rc -eq 1 ] && grep -Eq "loss is -?nan at pass 2, pattern 3" "$T/err" && ok ||
