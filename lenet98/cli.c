@@ -19,6 +19,14 @@ static void cli_prefix(void) {
     fprintf(stderr, cli_command ? "lenet98 %s: " : "lenet98: ", cli_command);
 }
 
+int cli_arch(const char *s, lenet_arch *a) {
+    char why[200];
+    if (lenet_arch_parse_why(a, s, why, sizeof why) == 0) return 0;
+    cli_prefix();
+    fprintf(stderr, "--arch: unknown architecture '%s': %s\n", s, why);
+    return -1;
+}
+
 int cli_long(const char *opt, const char *s, long lo, long hi, long *out) {
     char *end;
     errno = 0;
@@ -56,7 +64,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) {
 }
 
 /* Levenshtein distance of a and b (short strings: option names) */
-static int cli_edit_distance(const char *a, const char *b) {
+int cli_edit_distance(const char *a, const char *b) {
     const size_t n = strlen(a), m = strlen(b);
     if (n > 63 || m > 63) return 99;
     int d[64][64];

@@ -11,11 +11,16 @@
 /* parse an integer / real in [lo, hi] given to option opt; -1 (message printed) if not */
 int cli_long(const char *opt, const char *s, long lo, long hi, long *out);
 int cli_double(const char *opt, const char *s, double lo, double hi, double *out);
+/* parse an architecture given to --arch (lenet_arch_parse); -1 (message printed, saying
+ * why) if it is not one */
+int cli_arch(const char *s, lenet_arch *a);
 /* the running subcommand (set by main), named in cli_long's and cli_double's messages */
 extern const char *cli_command;
 /* prints one line "lenet98 CMD: msg (see 'lenet98 CMD --help')" to stderr; returns
  * EXIT_USAGE */
 int cli_usage_error(const char *cmd, const char *fmt, ...);
+/* Levenshtein distance of two short strings (names: at most 63 characters, else 99) */
+int cli_edit_distance(const char *a, const char *b);
 struct option;
 /* After getopt_long returned '?' (opterr = 0): one usage line naming the bad option, the
  * closest option of opts by edit distance, or a missing value; returns EXIT_USAGE */

@@ -97,6 +97,8 @@ extern const lenet_arch LENET_ARCH_MODERN; /* the tutorial "LeNet-5" */
 int lenet_arch_tag(const lenet_arch *a, char *buf, size_t n);
 /* Parses a tag or a preset name. Returns 0, or -1 if it is not one. */
 int lenet_arch_parse(lenet_arch *a, const char *s);
+/* The same, and on -1 why (n bytes, e.g. "the key 'pool' is given twice"), for messages */
+int lenet_arch_parse_why(lenet_arch *a, const char *s, char *why, size_t n);
 int lenet_arch_equal(const lenet_arch *a, const lenet_arch *b);
 
 /* Table I: C3 map o takes S2 map i iff LENET_TABLE_I[o][i]. */

@@ -52,8 +52,7 @@ int cmd_info(int argc, char **argv) {
             return 0;
         }
         if (c == 'a') {
-            if (lenet_arch_parse(&arch, optarg) != 0)
-                return cli_usage_error("info", "--arch: unknown architecture '%s'", optarg);
+            if (cli_arch(optarg, &arch)) return EXIT_USAGE;
         } else if (c == 't') {
             tsv = 1;
         } else {
@@ -173,19 +172,18 @@ int cmd_init(int argc, char **argv) {
     while ((c = getopt_long(argc, argv, "s:a:i:o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'h':
-            printf("usage: lenet98 init --seed S -o FILE [--arch lenet5|modern|TAG] "
+            printf("usage: lenet98 init -o FILE [--seed S] [--arch lenet5|modern|TAG] "
                    "[--init paper|sqrt|torch]\n"
                    "A freshly initialised model: weights uniform in +-2.4/F_i, biases 0 (paper,\n"
                    "the default for lenet5), U(+-2.4/sqrt(F_i)) (sqrt, as train --init sqrt) or\n"
                    "U(+-1/sqrt(F_i)) for weights and biases (torch, the default for modern).\n"
-                   "The same seed gives the same bytes.\n");
+                   "The same seed (default 1) gives the same bytes.\n");
             return 0;
         case 's':
             if (cli_long("--seed", optarg, 0, 4294967295L, &seed)) return EXIT_USAGE;
             break;
         case 'a':
-            if (lenet_arch_parse(&arch, optarg) != 0)
-                return cli_usage_error("init", "--arch: unknown architecture '%s'", optarg);
+            if (cli_arch(optarg, &arch)) return EXIT_USAGE;
             break;
         case 'i': init = optarg; break;
         case 'o': out = optarg; break;
@@ -270,8 +268,7 @@ int cmd_eval(int argc, char **argv) {
         if (cli_check_paths("eval", 3, names, paths)) return EXIT_USAGE;
     }
     lenet_arch want;
-    if (archs && lenet_arch_parse(&want, archs) != 0)
-        return cli_usage_error("eval", "--arch: unknown architecture '%s'", archs);
+    if (archs && cli_arch(archs, &want)) return EXIT_USAGE;
     char err[1024];
     /* an output that cannot be written is refused now, not after the evaluation */
     if ((dump && afile_check(dump, err, sizeof err) != 0) ||
@@ -420,6 +417,16 @@ int main(int argc, char **argv) {
         if (afile_close_stdout(cmds[i].name) != 0 && rc == 0) return 1;
         return rc;
     }
-    fprintf(stderr, "lenet98: unknown command '%s'\n%s", argv[1], USAGE);
+    /* a near miss gets the closest command suggested, as a misspelt flag does */
+    const char *best = NULL;
+    int bd = 99;
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        const int d = cli_edit_distance(argv[1], cmds[i].name);
+        if (d < bd) bd = d, best = cmds[i].name;
+    }
+    if (best && bd <= 2 + (int)strlen(argv[1]) / 4)
+        fprintf(stderr, "lenet98: unknown command '%s'; did you mean %s?\n%s", argv[1], best, USAGE);
+    else
+        fprintf(stderr, "lenet98: unknown command '%s'\n%s", argv[1], USAGE);
     return EXIT_USAGE;
 }

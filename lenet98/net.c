@@ -199,7 +199,8 @@ static int pick(const char *v, size_t len, const char *const names[]) {
     return -1;
 }
 
-int lenet_arch_parse(lenet_arch *a, const char *s) {
+#define ARCH_NO(...) return (why ? (void)snprintf(why, n, __VA_ARGS__) : (void)0), -1
+int lenet_arch_parse_why(lenet_arch *a, const char *s, char *why, size_t n) {
     if (strcmp(s, "lenet5") == 0) {
         *a = LENET_ARCH_LENET5;
         return 0;
@@ -213,17 +214,31 @@ int lenet_arch_parse(lenet_arch *a, const char *s) {
     lenet_arch r = LENET_ARCH_LENET5;
     const char *p = s;
     unsigned seen = 0;
-    if (!*p) return -1;
+    if (!*p) ARCH_NO("an empty tag (lenet5, modern, or key=value,...)");
     while (*p) {
         const char *eq = strchr(p, '='), *end = strchr(p, ',');
         if (!end) end = p + strlen(p);
-        if (!eq || eq > end) return -1;
-        if (*end == ',' && !end[1]) return -1;
+        const int il = (int)(end - p);
+        if (end == p) ARCH_NO("an empty item (two commas, or one first)");
+        if ((!eq || eq > end) && ((il == 6 && strncmp(p, "lenet5", 6) == 0) ||
+                                  (il == 6 && strncmp(p, "modern", 6) == 0)))
+            ARCH_NO("the preset '%.*s' stands alone, not in a list", il, p);
+        if (!eq || eq > end)
+            ARCH_NO("'%.*s' is neither lenet5, modern nor key=value (keys: pool, c3, out, "
+                    "squash, input)", il, p);
+        if (*end == ',' && !end[1]) ARCH_NO("an empty item after the last comma");
         const size_t kl = (size_t)(eq - p), vl = (size_t)(end - eq - 1);
         int v;
 #define KEY(name, table, field, bit)                                                          \
     if (kl == strlen(name) && strncmp(p, name, kl) == 0) {                                 \
-        if ((v = pick(eq + 1, vl, table)) < 0 || (seen & bit)) return -1;                  \
+        if ((v = pick(eq + 1, vl, table)) < 0) {                                           \
+            char alt[64] = "";                                                             \
+            for (int i = 0; table[i]; i++)                                                 \
+                snprintf(alt + strlen(alt), sizeof alt - strlen(alt), "%s%s", i ? ", " : "", \
+                         table[i]);                                                        \
+            ARCH_NO("%s='%.*s': not one of %s", name, (int)vl, eq + 1, alt);                \
+        }                                                                                  \
+        if (seen & bit) ARCH_NO("the key '%s' is given twice", name);                      \
         seen |= bit;                                                                       \
         r.field = v;                                                                       \
     } else
@@ -232,13 +247,16 @@ int lenet_arch_parse(lenet_arch *a, const char *s) {
         KEY("out", OUT_NAMES, out, 4u)
         KEY("squash", SQUASH_NAMES, squash, 8u)
         KEY("input", INPUT_NAMES, input, 16u)
-        return -1;
+        ARCH_NO("'%.*s': unknown key (keys: pool, c3, out, squash, input)", (int)kl, p);
 #undef KEY
         p = *end ? end + 1 : end;
     }
     *a = r;
     return 0;
 }
+#undef ARCH_NO
+
+int lenet_arch_parse(lenet_arch *a, const char *s) { return lenet_arch_parse_why(a, s, NULL, 0); }
 
 /* ======================================================================================
  * The parameter block */

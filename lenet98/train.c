@@ -264,8 +264,7 @@ int cmd_train(int argc, char **argv) {
             else return cli_usage_error(C, "--loss: '%s' is not map, mse or softmax", optarg);
             break;
         case 'a':
-            if (lenet_arch_parse(&o.arch, optarg) != 0)
-                return cli_usage_error(C, "--arch: unknown architecture '%s'", optarg);
+            if (cli_arch(optarg, &o.arch)) return EXIT_USAGE;
             break;
         case 'i':
             if (strcmp(optarg, "paper") == 0) o.init = LENET_INIT_PAPER;

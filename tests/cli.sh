@@ -176,6 +176,11 @@ reject "train: --loss map with a linear output" "--loss map needs the RBF output
 reject "train: --log onto the model" "-o and --log are the same file" "$L" train $TT --log "$T/x.bin"
 reject "train: --log onto the checkpoint" "--log and the checkpoint .* are the same file" "$L" train $TT --log "$T/x.bin.ckpt"
 reject "train: an empty -o" "-o: empty path" "$L" train --data "$T/d" -o ""
+expect 2 "a misspelt command" "$L" evl
+grep -q "unknown command 'evl'; did you mean eval?" "$T/err" && ok || bad "a misspelt command gets the closest suggested: $(head -1 "$T/err")"
+expect 0 "init without --seed (default 1)" "$L" init -o "$T/s-default.bin"
+expect 0 "init --seed 1" "$L" init --seed 1 -o "$T/s-1.bin"
+cmp -s "$T/s-default.bin" "$T/s-1.bin" && ok || bad "init's default seed is 1, as its help says"
 reject "train: --log onto the lock" "--log and the lock .* are the same file" "$L" train $TT --log "$T/x.bin.lock"
 reject "train: -o - (stdout)" "-o -: train writes its model to a file" "$L" train --data "$T/d" --train-size 20 -o -
 reject "train: --log - (stdout)" "--log -: the log is a file" "$L" train $TT --log -

@@ -208,9 +208,14 @@ $L classify --model "$T/m.bin" "$T/$nm" >"$T/stdout" 2>"$T/err"; rc=$?
 [ $rc -eq 0 ] && [ "$(wc -l < "$T/stdout")" -eq 2 ] && grep -qF 'a\tb\nc\\d.pgm	' "$T/stdout" &&
     [ "$(tail -1 "$T/stdout" | awk -F'\t' '{print NF}')" -eq 14 ] && ok ||
     bad "classify: a tab and a newline in a file name are escaped, one row of 14 fields (exit $rc): $(cat "$T/stdout")"
-for a in "" "pool=max," "pool=max,pool=max" ",pool=max" "pool=max,,c3=full"; do
-    $L info --arch "$a" >/dev/null 2>"$T/err"; rc=$?
-    [ $rc -eq 2 ] && grep -q "unknown architecture" "$T/err" && ok || bad "--arch '$a': exit $rc, expected 2"
+# each refusal says why
+for a in ":an empty tag" "pool=max,:an empty item after the last comma" "pool=max,pool=max:the key 'pool' is given twice" \
+         ",pool=max:an empty item" "pool=max,,c3=full:an empty item" "lenet5,:the preset 'lenet5' stands alone" \
+         "pool=maxx:pool='maxx': not one of subsample, max, average" "foo=1:'foo': unknown key" \
+         "lenetfive:'lenetfive' is neither lenet5, modern nor key=value"; do
+    $L info --arch "${a%%:*}" >/dev/null 2>"$T/err"; rc=$?
+    [ $rc -eq 2 ] && grep -qF "unknown architecture '${a%%:*}': ${a#*:}" "$T/err" && ok ||
+        bad "--arch '${a%%:*}': exit $rc, expected 2 and '${a#*:}': $(cat "$T/err")"
 done
 $L info --arch "pool=max,c3=full" >/dev/null 2>"$T/err" && ok || bad "--arch pool=max,c3=full still parses: $(cat "$T/err")"
 
