@@ -348,7 +348,18 @@ static void bench(const char *name, const lenet_arch *arch, loss_kind loss, gsl_
     lenet_free(m);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    if (argc > 1) {
+        const int help = strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0;
+        fprintf(help ? stdout : stderr,
+                "%susage: bench (make bench: OMP_NUM_THREADS=1 build/bench)\n"
+                "One core: this core's multiply-add peak, then for LeNet-5 and the modern variant\n"
+                "training patterns/s and inference images/s (medians of %d runs, also as\n"
+                "multiply-adds/s and a fraction of the peak), and LeNet-5's training step kernel\n"
+                "by kernel. No options; no data needed (synthetic digits).\n",
+                help ? "" : "bench: takes no arguments\n", RUNS);
+        return help ? 0 : 2;
+    }
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 1);
     uint8_t *img = malloc((size_t)IMAGES * 784);

@@ -27,14 +27,19 @@ rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 paper() { # FIGURE SERIES [X] -> the value
     awk -F'\t' -v f="$1" -v s="$2" -v x="${3:-}" '$1 == f && $2 == s && (x == "" || $3 == x) { print $4; exit }' "$P"
 }
-# the settings line, revision, seed and total seconds of a train log (columns by name: col.sh)
+# the command, revision, seed and total seconds of a train log (columns by name: col.sh); the
+# command is the run's flags from its job file (BASE.job, jobs.sh: "KEY NAME lenet98 train
+# FLAGS"), which run as they are given -o MODEL, else the log's settings line
 logmeta() { # LOG -> "cmd|rev|seed|seconds"
     secs=$(experiments/col.sh "$1" seconds | awk '{ s += $1 } END { printf "%.0f", s }')
-    awk -F'\t' -v secs="$secs" '
-        /^# lenet98 train: / { sub(/^# lenet98 train: /, ""); sub(/[ \t]+$/, ""); cmd = $0; n = split($0, a, " ");
+    job=${1%.log.tsv}.job flags=""
+    [ -f "$job" ] && flags=$(cut -d' ' -f3- "$job" | sed 's/[ \t]*$//')
+    awk -F'\t' -v secs="$secs" -v flags="$flags" '
+        /^# lenet98 train: / { sub(/^# lenet98 train: /, ""); sub(/[ \t]+$/, ""); cmd = "lenet98 train " $0; n = split($0, a, " ");
                                for (i = 1; i <= n; i++) if (a[i] ~ /^seed=/) seed = substr(a[i], 6) }
         /^# revision / { rev = $0; sub(/^# revision /, "", rev) }
-        END { printf "lenet98 train %s|%s|%s|%s s\n", cmd, rev, seed, secs }' "$1"
+        END { if (flags != "") cmd = flags
+              printf "%s|%s|%s|%s s\n", cmd, rev, seed, secs }' "$1"
 }
 logcol() { # LOG PASS COLUMN -> value of the named column in that pass's row ("" if the pass is not there)
     experiments/col.sh "$1" pass "$3" | awk -F'\t' -v p="$2" '$1 == p { print $2 }'
@@ -273,8 +278,11 @@ else
     notrun "trap.tsv: the SDLM trap" "- (not in the paper)" "experiments/trap.sh"
 fi
 echo
-echo "Seeds: the training seed is in each command (\`seed=\`); \"model's\" means the seed stored in"
-echo "the model file, printed in the header of the .dat."
+echo "Commands: a run's \`lenet98 train\` flags, as its job list gives them (run them with \`-o MODEL\`"
+echo "added; \`make reproduce\` adds \`--data\` and \`-o build/runs/KEY.bin\`), or where a row has no job"
+echo "file the run's settings line. Seeds: the training seed is in each command (\`--seed\`, or"
+echo "\`seed=\` in a settings line); \"model's\" means the seed stored in the model file, printed in the"
+echo "header of the .dat."
 echo
 echo "**Why 332,824 multiply-adds and not 401 thousand (Fig. 11).** \`lenet98 info\` counts one"
 echo "multiply-add per weight use: C1 117,600 (6x28x28 units x 25), S2 4,704 (6x14x14 x 4 inputs),"

@@ -144,9 +144,10 @@ static int ckpt_read_head(const char *path, const unsigned char *buf, size_t len
     const uint64_t crc = take_u64(&c);
     if (crc >> 32 != 0)
         return fail_msg(err, errn, "%s: malformed checkpoint (the high 4 bytes of the CRC field "
-                        "are not 0)", path);
+                        "are not 0: truncated, or corrupt)", path);
     if (model_crc32(buf, len - 8) != (uint32_t)crc)
-        return fail_msg(err, errn, "%s: checksum mismatch (corrupt checkpoint)", path);
+        return fail_msg(err, errn, "%s: checksum mismatch (a corrupt or truncated checkpoint)",
+                        path);
     *rd = (rd_t){buf + 8, len - 16, 0};
     const uint64_t v = take_u64(rd);
     if (v != CKPT_VERSION)

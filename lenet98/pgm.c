@@ -164,7 +164,8 @@ static int pgm_read_file(FILE *f, const char *path, uint8_t **pix, int *w, int *
                 if (r == PGM_EOF)
                     return fail_msg(err, errn, "%s: truncated raster (%zu of %zu samples)", path,
                                     k, n);
-                return fail_msg(err, errn, "%s: sample %zu is not a number", path, k);
+                return fail_msg(err, errn, "%s: the sample at position %zu of %zu (from 0) is "
+                                "not a number", path, k, n);
             }
             if (v > maxval && bad < 0) bad = v;
             out[k] = (uint8_t)(v > maxval ? 255 : maxval == 255 ? v : (v * 255 + half) / maxval);

@@ -91,7 +91,7 @@ else
     refused s log "7\\t0.0005\\n" "$M (the log is not 1 rows of tab-separated text)"
     refused s log "1\\t0.0005" "$M (the log is not 1 rows of tab-separated text)"
     # item 14: the high 4 bytes of the CRC field
-    refused s crchigh 1 "$M (the high 4 bytes of the CRC field are not 0)"
+    refused s crchigh 1 "$M (the high 4 bytes of the CRC field are not 0: truncated, or corrupt)"
     # item 12: the data checksum and the number of passes, as stored
     refused s data 12345 "written for other data"
     refused s passes 4 "$M (4 passes, the settings say 3)"

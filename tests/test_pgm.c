@@ -101,7 +101,7 @@ static void pgm_t_read_bad(void) {
     pgm_t_bad(PGM_T_STR("P5\n2 1\n100\n\x00\x65"), "sample 101 exceeds maxval 100");
     pgm_t_bad(PGM_T_STR("P5\n1 1\n256\n\x01\x01"), "sample 257 exceeds maxval 256");
     pgm_t_bad(PGM_T_STR("P2\n2 1\n100\n0 101\n"), "sample 101 exceeds maxval 100");
-    pgm_t_bad(PGM_T_STR("P2\n2 1\n100\n0 x\n"), "sample 1 is not a number");
+    pgm_t_bad(PGM_T_STR("P2\n2 1\n100\n0 x\n"), "the sample at position 1 of 2 (from 0) is not a number");
     /* a big header on a tiny file fails before allocating the raster */
     pgm_t_bad(PGM_T_STR("P5\n8192 8192\n65535\n\x00"), "truncated");
     pgm_t_bad(PGM_T_STR("P2\n8192 8192\n255\n0 0"), "truncated");
