@@ -175,7 +175,14 @@ int cmd_classify(int argc, char **argv) {
         const int nr = norm_mnist_report(img, pix, w, h, inv, &inverted, &rep, why, sizeof why);
         free(pix);
         if (nr != 0) {
-            fprintf(stderr, "lenet98 classify: %s: %s\n", argv[f], why);
+            /* a forced reading that found no ink may be the wrong way round */
+            const char *hint = strncmp(why, "no ink", 6) != 0 || inv == NORM_INVERT_AUTO ? ""
+                               : inv == NORM_INVERT_NO
+                                   ? " (read as light ink on a dark background, --invert no; "
+                                     "for dark ink on light paper, --invert yes or auto)"
+                                   : " (read as dark ink on light paper, --invert yes; for "
+                                     "light ink on a dark background, --invert no or auto)";
+            fprintf(stderr, "lenet98 classify: %s: %s%s\n", argv[f], why, hint);
             rc = 1;
             continue;
         }
