@@ -130,6 +130,48 @@ int checkpoint_write(const char *path, const char *settings, const train_state *
     return rc;
 }
 
+/* out (n bytes): the keys whose values differ between two settings lines ("key=value ..."),
+ * as "key: A (the checkpoint's), B (this run's); ..." (a key one line lacks: "-") */
+static void settings_diff(const char *a, size_t al, const char *b, char *out, size_t n) {
+    size_t k = 0;
+    out[0] = 0;
+    for (int pass = 0; pass < 2; pass++) { /* the keys of a, then those only b has */
+        const char *s = pass ? b : a, *o = pass ? a : b;
+        const size_t sl = pass ? strlen(b) : al, ol = pass ? al : strlen(b);
+        for (size_t i = 0; i < sl;) {
+            size_t j = i;
+            while (j < sl && s[j] != ' ') j++;
+            const char *eq = memchr(s + i, '=', j - i);
+            const size_t kl = eq ? (size_t)(eq - (s + i)) : j - i;
+            /* the same key in o: its token */
+            const char *ot = NULL;
+            size_t otl = 0;
+            for (size_t p = 0; p < ol;) {
+                size_t q = p;
+                while (q < ol && o[q] != ' ') q++;
+                if (q - p > kl && o[p + kl] == '=' && memcmp(o + p, s + i, kl) == 0) {
+                    ot = o + p, otl = q - p;
+                    break;
+                }
+                p = q + 1;
+            }
+            const int differs = !ot || otl != j - i || memcmp(ot, s + i, j - i) != 0;
+            if (differs && (!pass || !ot) && kl > 0 && k + 1 < n) {
+                const char *sv = eq ? eq + 1 : "", *ov = ot ? ot + kl + 1 : "-";
+                const int svl = eq ? (int)(j - i - kl - 1) : 0, ovl = ot ? (int)(otl - kl - 1) : 1;
+                const int w = pass ? snprintf(out + k, n - k, "%s%.*s: - (the checkpoint's), %.*s "
+                                              "(this run's)", k ? "; " : "", (int)kl, s + i,
+                                              svl, sv)
+                                   : snprintf(out + k, n - k, "%s%.*s: %.*s (the checkpoint's), "
+                                              "%.*s (this run's)", k ? "; " : "", (int)kl, s + i,
+                                              svl, sv, ovl, ov);
+                if (w > 0) k = k + (size_t)w < n ? k + (size_t)w : n - 1;
+            }
+            i = j + 1;
+        }
+    }
+}
+
 /* The part every reader checks first: magic, CRC (high bytes 0), version, the settings line,
  * the data checksum and the number of passes. rd is left at the field after passes. */
 typedef struct {
@@ -235,8 +277,10 @@ lenet_model *checkpoint_read(const char *path, const ckpt_expect *x, train_state
         goto done;
     }
     if (h.sl != strlen(x->settings) || memcmp(h.settings, x->settings, h.sl) != 0) {
-        snprintf(err, errn, "%s: written with other settings: %.*s", path,
-                 (int)(h.sl > 400 ? 400 : h.sl), (const char *)h.settings);
+        char diff[600];
+        settings_diff((const char *)h.settings, (size_t)h.sl, x->settings, diff, sizeof diff);
+        snprintf(err, errn, "%s: written with other settings: %s", path,
+                 diff[0] ? diff : "(the same keys, in another order)");
         goto done;
     }
 #define CKPT_BAD(...)                                                                      \

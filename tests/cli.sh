@@ -73,6 +73,9 @@ cmp -s "$T/l1" "$T/l2" && ok || bad "same seed and flags: the same log apart fro
 expect 0 "train 1 pass" "$L" train --data "$T/d" --passes 1 --train-size 20 --hessian-samples 10 --seed 5 -o "$T/t3.bin"
 # a 2-pass run resumed from the 1-pass run's checkpoint: same settings line needed
 expect 1 "resume with other settings is refused" "$L" train --data "$T/d" --passes 2 --train-size 20 --hessian-samples 10 --seed 5 -o "$T/t3.bin" --resume "$T/t3.bin.ckpt"
+# the refusal names the keys that differ, the checkpoint's value and this run's, and no other
+grep -q "t3.bin.ckpt: written with other settings: passes: 1 (the checkpoint's), 2 (this run's)$" "$T/err" && ok ||
+    bad "resume with other settings: the differing key named: $(cat "$T/err")"
 expect 2 "train-size larger than the set" "$L" train --data "$T/d" --train-size 21 -o "$T/x.bin"
 expect 2 "zero passes" "$L" train --data "$T/d" --passes 0 -o "$T/x.bin"
 expect 2 "softmax with the RBF output" "$L" train --data "$T/d" --loss softmax -o "$T/x.bin"
