@@ -352,6 +352,7 @@ int cmd_train(int argc, char **argv) {
                                   "patterns (0 = once per pass)", o.hessian_every, o.train_size);
 
     char err[1024], settings[1024], ckpt[4200] = "", logpath[4200] = "", lockpath[4200] = "";
+    char loglock[4300] = ""; /* LOG.lock, when --log is given */
     if (!print_settings) {
         /* the model is a file, and its checkpoint, lock and default log are named after it:
          * stdout or a device would put them beside it (/dev/null.ckpt) or mix the model
@@ -372,10 +373,11 @@ int cmd_train(int argc, char **argv) {
         snprintf(lockpath, sizeof lockpath, "%s.lock", out);
         snprintf(logpath, sizeof logpath, "%s", log ? log : "");
         if (!log) snprintf(logpath, sizeof logpath, "%s.log.tsv", out);
+        if (log) snprintf(loglock, sizeof loglock, "%s.lock", logpath);
         const char *const names[] = {"-o", "--log", "the checkpoint (-o).ckpt",
-                                     "the lock (-o).lock"};
-        const char *const paths[] = {out, logpath, ckpt, lockpath};
-        if (cli_check_paths(C, 4, names, paths)) return EXIT_USAGE;
+                                     "the lock (-o).lock", "the log's lock (--log).lock"};
+        const char *const paths[] = {out, logpath, ckpt, lockpath, log ? loglock : NULL};
+        if (cli_check_paths(C, 5, names, paths)) return EXIT_USAGE;
     }
 
     mnist_set tr, te;
@@ -422,8 +424,13 @@ int cmd_train(int argc, char **argv) {
     }
     /* the run's outputs are its own (MODEL.lock), and an unfinished run is not replaced */
     const int lockfd = afile_lock(lockpath, err, sizeof err);
-    if (lockfd < 0 || (!o.resume && !restart && checkpoint_check_fresh(ckpt, err, sizeof err) != 0)) {
+    /* a --log of its own is locked too (LOG.lock): two runs with other -o must not both
+     * rewrite one log */
+    const int logfd = lockfd < 0 || !log ? -1 : afile_lock(loglock, err, sizeof err);
+    if (lockfd < 0 || (log && logfd < 0) ||
+        (!o.resume && !restart && checkpoint_check_fresh(ckpt, err, sizeof err) != 0)) {
         fprintf(stderr, "lenet98 train: %s\n", err);
+        afile_unlock(logfd, loglock);
         afile_unlock(lockfd, lockpath);
         mnist_free(&tr);
         mnist_free(&te);
@@ -475,6 +482,7 @@ int cmd_train(int argc, char **argv) {
         fprintf(stderr, "lenet98 train: %s\n", err);
         rc = 1;
     }
+    afile_unlock(logfd, loglock);
     afile_unlock(lockfd, lockpath);
     mnist_free(&tr);
     mnist_free(&te);

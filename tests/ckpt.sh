@@ -157,6 +157,21 @@ else
     bad "LENET98_FAULT_STOP=1,5 did not stop the training: $(cat "$T/err1")"
 fi
 
+# one --log is one run's: a second training with another -o but the same --log is refused
+LENET98_FAULT_STOP=1,5 $L train $TR -o "$T/lg1.bin" --log "$T/shared.tsv" >/dev/null 2>"$T/err1" &
+pid=$!
+if wait_stopped $pid; then
+    $L train $TR -o "$T/lg2.bin" --log "$T/shared.tsv" >"$T/out" 2>"$T/err"; rc=$?
+    [ $rc -eq 1 ] && grep -qF "$T/shared.tsv.lock: locked by another process (PID $pid)" "$T/err" &&
+        [ ! -e "$T/lg2.bin.lock" ] && ok ||
+        bad "a second training with the same --log is refused, its own lock released (exit $rc): $(cat "$T/err")"
+    kill -CONT $pid; wait $pid; rc=$?
+    [ $rc -eq 0 ] && [ ! -e "$T/shared.tsv.lock" ] && [ "$(experiments/col.sh "$T/shared.tsv" pass | wc -l)" -eq 3 ] && ok ||
+        bad "the first training finishes with its log, the log's lock removed (exit $rc): $(cat "$T/err1")"
+else
+    bad "LENET98_FAULT_STOP=1,5 did not stop the training: $(cat "$T/err1")"
+fi
+
 # ---- item 13: only a checkpoint that exists is named -------------------------------------
 LENET98_FAULT_NAN=1,5 $L train $TR -o "$T/nan1.bin" >/dev/null 2>"$T/err"; rc=$?
 [ $rc -eq 1 ] && grep -qF "no checkpoint of this run exists ($T/nan1.bin.ckpt)" "$T/err" &&
