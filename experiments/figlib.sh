@@ -25,7 +25,7 @@ render() { plot "$@"; }
 # script drawing several figures of the same kind; scripts that draw one ignore it)
 plot_as() {
     pre="name = '$1'"
-    [ "$QUICK" = 1 ] && pre="$pre; set label 9999 'QUICK preview' at screen 0.01,0.975 left front textcolor rgb 'red' font ',9'"
+    [ "$QUICK" = 1 ] && pre="$pre; quick = 1; set label 9999 'QUICK preview' at screen 0.01,0.975 left front textcolor rgb 'red' font ',9'"
     ( cd "$FIGDIR" && gnuplot -e "$pre" "$ROOT/figures/$2.gp" 2>&1 | grep -v 'missing or undefined values' >&2 ) || true
     [ -s "$FIGDIR/$1.png" ] || { echo "$0: $FIGDIR/$1.png was not drawn" >&2; exit 1; }
     echo "$FIGDIR/$1.png"
