@@ -270,12 +270,6 @@ int cmd_eval(int argc, char **argv) {
     lenet_arch want;
     if (archs && cli_arch(archs, &want)) return EXIT_USAGE;
     char err[1024];
-    /* an output that cannot be written is refused now, not after the evaluation */
-    if ((dump && afile_check(dump, err, sizeof err) != 0) ||
-        (curve && afile_check(curve, err, sizeof err) != 0)) {
-        fprintf(stderr, "lenet98 eval: %s\n", err);
-        return 1;
-    }
     /* the summary lines go where no output does: stderr when --dump or --reject-curve is
      * stdout */
     FILE *say = (dump && afile_is_stdout(dump)) || (curve && afile_is_stdout(curve)) ? stderr
@@ -301,6 +295,15 @@ int cmd_eval(int argc, char **argv) {
     }
     if (mnist_load(&s, ddir, set, err, sizeof err) != 0) {
         fprintf(stderr, "lenet98 eval: %s\n", err);
+        lenet_free(m);
+        return 1;
+    }
+    /* an output that cannot be written (a missing directory, one of the inputs just read)
+     * is refused now, not after the evaluation */
+    if ((dump && afile_check(dump, err, sizeof err) != 0) ||
+        (curve && afile_check(curve, err, sizeof err) != 0)) {
+        fprintf(stderr, "lenet98 eval: %s\n", err);
+        mnist_free(&s);
         lenet_free(m);
         return 1;
     }

@@ -90,9 +90,10 @@ $L train $TR --data "$T/d2" -o "$T/t4.bin" --log "$T/d2/t10k-labels-idx1-ubyte" 
 [ $rc -eq 1 ] && grep -q "is an input of this command" "$T/err" && ! grep -q '^1	' "$T/stdout" &&
     cmp -s "$T/d2/t10k-labels-idx1-ubyte" "$T/labels.orig" && ok ||
     bad "train --log an MNIST file: refused before training (exit $rc), the file intact: $(cat "$T/err")"
-$L eval --model "$T/m.bin" --data "$T/d2" --dump "$T/d2/t10k-images-idx3-ubyte" >/dev/null 2>"$T/err"; rc=$?
+$L eval --model "$T/m.bin" --data "$T/d2" --dump "$T/d2/t10k-images-idx3-ubyte" >"$T/stdout" 2>"$T/err"; rc=$?
 [ $rc -eq 1 ] && grep -q "is an input of this command" "$T/err" && cmp -s "$T/d2/t10k-images-idx3-ubyte" "$T/images.orig" && ok ||
     bad "eval --dump over an MNIST file: exit $rc, the file intact: $(cat "$T/err")"
+[ ! -s "$T/stdout" ] && ok || bad "eval --dump over an input is refused before the evaluation (no summary line): $(cat "$T/stdout")"
 ln -s "$T/d2/t10k-images-idx3-ubyte" "$T/img-link"; ln "$T/d2/t10k-images-idx3-ubyte" "$T/img-hard"
 for o in "$T/img-link" "$T/img-hard"; do
     $L eval --model "$T/m.bin" --data "$T/d2" --reject-curve "$o" >/dev/null 2>"$T/err"; rc=$?
