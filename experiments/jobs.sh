@@ -11,7 +11,7 @@
 #   jobs.sh list EXP...         writes $JOBS_DIR/EXP.jobs for each experiment (fig5 fig6 trap
 #                               modern ablation) and prints their lines, each key once
 #   jobs.sh run EXP...          trains every run of those experiments: one make rule per run,
-#                               so make -jN (or JOBS=N outside make) trains N at once, with one
+#                               so make -jN (else JOBS=N, default 2) trains N at once, with one
 #                               progress line per finished pass of each run
 #   jobs.sh mk LIST             the makefile `run` uses for a job list file (its runs in
 #                               order of cost, the costliest first)
@@ -19,11 +19,13 @@
 #                               model, KEY.log.tsv its log); exit 1 if it is not in the list
 #   jobs.sh progress EXP...     the directory of `run EXP...`'s progress (its total: runs,
 #                               runs already done, patterns, start; experiments/wall.sh)
+#   jobs.sh makejobs            the N of the calling make's -jN ("unlimited" for -j alone),
+#                               nothing when it has no -j
 #   jobs.sh rekey               the one-time rebuild of old cache entries (see below)
 #
 # Environment: QUICK=1 (the small version of each experiment), LENET98 (default
 # build/lenet98), RUNS_DIR (default build/runs), JOBS_DIR (default build/jobs, QUICK:
-# build/quick/jobs), DATA (default data), JOBS (parallel runs outside make, default 2).
+# build/quick/jobs), DATA (default data), JOBS (parallel runs without make -j, default 2).
 set -eu
 cd "$(dirname "$0")/.."
 L=${LENET98:-build/lenet98}
@@ -142,14 +144,23 @@ run() {
     export PROGRESS="$run_prog"
     # the runs at once: make -jN's N (its jobserver), else JOBS (default 2: a plain `make
     # reproduce` trains two at once too); kept in the progress directory for wall.sh
-    case " ${MAKEFLAGS:-}" in
-    *jobserver*|*" -j"*)
-        run_j=$(printf '%s\n' " ${MAKEFLAGS:-}" | tr ' ' '\n' | sed -n 's/^-j\([0-9][0-9]*\)$/\1/p' | tail -1)
-        echo "${run_j:-unlimited}" > "$run_prog/jobs"
-        ${MAKE:-make} --no-print-directory -f "$run_list.mk" all ;;
-    *)
+    run_j=$(makejobs)
+    if [ -n "$run_j" ]; then
+        echo "$run_j" > "$run_prog/jobs"
+        ${MAKE:-make} --no-print-directory -f "$run_list.mk" all
+    else
         echo "${JOBS:-2}" > "$run_prog/jobs"
-        ${MAKE:-make} --no-print-directory -j"${JOBS:-2}" -f "$run_list.mk" all ;;
+        ${MAKE:-make} --no-print-directory -j"${JOBS:-2}" -f "$run_list.mk" all
+    fi
+}
+
+# makejobs: the N of the calling make's -jN (GNU make puts it in MAKEFLAGS, e.g. " -j2
+# --jobserver-auth=3,4"), "unlimited" for a -j without a number, nothing without -j
+makejobs() {
+    case " ${MAKEFLAGS:-} " in
+    *jobserver*|*" -j"*)
+        mj=$(printf '%s\n' " ${MAKEFLAGS:-}" | tr ' ' '\n' | sed -n 's/^-j\([0-9][0-9]*\)$/\1/p' | tail -1)
+        echo "${mj:-unlimited}" ;;
     esac
 }
 
@@ -202,6 +213,7 @@ run) shift; run "$@" ;;
 mk) mk "$2" ;;
 path) path "$2" "$3" ;;
 progress) shift; progress "$@" ;;
+makejobs) makejobs ;;
 rekey) rekey ;;
-*) sed -n '2,26p' "$0" | cut -c3-; exit 2 ;;
+*) sed -n '2,28p' "$0" | cut -c3-; exit 2 ;;
 esac

@@ -40,13 +40,9 @@ end)
     read -r runs reused _ < "$prog" || die "$prog: unreadable"
     case "$runs$reused" in ''|*[!0-9]*) die "$prog: not two counts: '$(cat "$prog")'" ;; esac
     # the runs at once, as jobs.sh run recorded them (the -jN of the make that trained them:
-    # the user's, or JOBS under a plain make); else the -jN this make ran with (GNU make puts
-    # it in MAKEFLAGS, e.g. " -j2 --jobserver-auth=3,4")
+    # the user's, or JOBS under a plain make); else the -jN this make ran with, or 1
     j=$(cat "$(dirname "$prog")/jobs" 2>/dev/null || true)
-    case "$j" in ''|*[!0-9a-z]*)
-        j=$(printf '%s\n' " ${MAKEFLAGS:-}" | tr ' ' '\n' | sed -n 's/^-j\([0-9][0-9]*\)$/\1/p' | tail -1)
-        [ -n "$j" ] || { printf '%s\n' " ${MAKEFLAGS:-} " | grep -q -- ' -j ' && j=unlimited || j=1; } ;;
-    esac
+    case "$j" in ''|*[!0-9a-z]*) j=$(experiments/jobs.sh makejobs); j=${j:-1} ;; esac
     rev=$(cat "${B:-build}/revision" 2>/dev/null || echo unknown)
     name=$target; [ "$QUICK" = 1 ] && name="$target QUICK=1"
     mkdir -p "$FIGDIR"
