@@ -357,13 +357,13 @@ int cmd_train(int argc, char **argv) {
         /* the model is a file, and its checkpoint, lock and default log are named after it:
          * stdout or a device would put them beside it (/dev/null.ckpt) or mix the model
          * into the rows */
-        if (strcmp(out, "-") == 0)
-            return cli_usage_error(C, "-o -: train writes its model to a file (its checkpoint "
-                                      "and log are named after it); the rows go to stdout "
-                                      "anyway");
-        if (log && strcmp(log, "-") == 0)
-            return cli_usage_error(C, "--log -: the log is a file; the same rows go to stdout "
-                                      "anyway");
+        if (afile_is_stdout(out)) /* "-", or the file stdout already is (afile.h) */
+            return cli_usage_error(C, "-o %s: train writes its model to a file (its "
+                                      "checkpoint and log are named after it); the rows go to "
+                                      "stdout anyway", out);
+        if (log && afile_is_stdout(log))
+            return cli_usage_error(C, "--log %s: the log is a file; the same rows go to stdout "
+                                      "anyway", log);
         struct stat so;
         if (stat(out, &so) == 0 && !S_ISREG(so.st_mode) && !S_ISDIR(so.st_mode))
             return cli_usage_error(C, "-o %s: not a regular file (a device or FIFO): the "
