@@ -300,40 +300,52 @@ static void bench(const char *name, const lenet_arch *arch, loss_kind loss, gsl_
     lenet_init(m, LENET_INIT_PAPER, r);
     for (size_t k = 0; k < m->n; k++) o.eps[k] = (real)1e-4;
     lenet_zero_grad(m);
-    double train[RUNS], infer[RUNS], infer1[RUNS];
+    /* on a machine with the 16-lane kernels (layers_wide), every run is taken with them and
+     * without them in turn, so the two are compared in one run (they give the same bits) */
+    const int wide = layers_wide();
+    double train[2][RUNS], infer[2][RUNS], infer1[2][RUNS];
     volatile int sink = 0;
-    for (int run = 0; run < RUNS; run++) {
-        double t0 = now();
-        for (int s = 0; s < STEPS; s++) {
-            const int i = s % IMAGES;
-            lenet_code_input(a->x.in, img + (size_t)i * 784, arch->input);
-            int pred, stepped;
-            lenet_train_step(m, a, &o, loss, 1.0, i % 10, s, STEPS, 0, &pred, &stepped);
-            sink += pred;
+    for (int run = 0; run < RUNS; run++)
+        for (int wv = 0; wv <= wide; wv++) {
+            layers_set_wide(wv);
+            double t0 = now();
+            for (int s = 0; s < STEPS; s++) {
+                const int i = s % IMAGES;
+                lenet_code_input(a->x.in, img + (size_t)i * 784, arch->input);
+                int pred, stepped;
+                lenet_train_step(m, a, &o, loss, 1.0, i % 10, s, STEPS, 0, &pred, &stepped);
+                sink += pred;
+            }
+            train[wv][run] = STEPS / (now() - t0);
+            t0 = now();
+            for (int s = 0; s < 2 * STEPS; s++) {
+                const int i = s % IMAGES;
+                lenet_code_input(a->x.in, img + (size_t)i * 784, arch->input);
+                lenet_forward(m, a);
+                sink += lenet_predict(m, a->x.out);
+            }
+            infer1[wv][run] = 2 * STEPS / (now() - t0);
+            t0 = now();
+            for (int s = 0; s < 2 * STEPS; s += LENET_FORWARD_N) {
+                for (int q = 0; q < LENET_FORWARD_N; q++)
+                    lenet_code_input(an[q]->x.in, img + (size_t)((s + q) % IMAGES) * 784,
+                                     arch->input);
+                lenet_forward_n(m, an, LENET_FORWARD_N);
+                for (int q = 0; q < LENET_FORWARD_N; q++) sink += lenet_predict(m, an[q]->x.out);
+            }
+            infer[wv][run] = 2 * STEPS / (now() - t0);
         }
-        train[run] = STEPS / (now() - t0);
-        t0 = now();
-        for (int s = 0; s < 2 * STEPS; s++) {
-            const int i = s % IMAGES;
-            lenet_code_input(a->x.in, img + (size_t)i * 784, arch->input);
-            lenet_forward(m, a);
-            sink += lenet_predict(m, a->x.out);
-        }
-        infer1[run] = 2 * STEPS / (now() - t0);
-        t0 = now();
-        for (int s = 0; s < 2 * STEPS; s += LENET_FORWARD_N) {
-            for (int q = 0; q < LENET_FORWARD_N; q++)
-                lenet_code_input(an[q]->x.in, img + (size_t)((s + q) % IMAGES) * 784,
-                                 arch->input);
-            lenet_forward_n(m, an, LENET_FORWARD_N);
-            for (int q = 0; q < LENET_FORWARD_N; q++) sink += lenet_predict(m, an[q]->x.out);
-        }
-        infer[run] = 2 * STEPS / (now() - t0);
-    }
-    const double tr = median(train, RUNS), inf = median(infer, RUNS), inf1 = median(infer1, RUNS);
+    layers_set_wide(wide);
+    const double tr = median(train[wide], RUNS), inf = median(infer[wide], RUNS),
+                 inf1 = median(infer1[wide], RUNS);
     printf("%-8s training %8.0f patterns/s   inference %8.0f images/s (%d at once, as "
            "evaluation runs; one at a time %.0f)   (median of %d runs, one core)\n",
            name, tr, inf, LENET_FORWARD_N, inf1, RUNS);
+    if (wide)
+        printf("%-8s training %8.0f patterns/s   inference %8.0f images/s (%d at once; one at "
+               "a time %.0f)   without the 16-lane kernels (the same bits), in the same runs\n",
+               name, median(train[0], RUNS), median(infer[0], RUNS), LENET_FORWARD_N,
+               median(infer1[0], RUNS));
     double mi, mt;
     macs_per_pattern(m, &mi, &mt);
     printf("%-8s training %6.2f GMAC/s (%.0f MACs a step, %4.1f%% of peak)   inference %6.2f "

@@ -552,6 +552,201 @@ ALWAYS_INLINE void conv_cfwd(real *out, real *ob, const real *xs, const real *wt
             memcpy(out + (size_t)o * n, ob + (size_t)o * os, (size_t)n * sizeof(real));
 }
 
+/* ======================================================================================
+ * AVX-512 (x86-64-v4): the compact convolution forward on 16 lanes. Each output value takes
+ * the same terms in the same order whatever the width of the vector it sits in (bias, then
+ * each connected input map's taps in turn, one fused multiply-add each), so these kernels give
+ * the 8-lane kernels' bits (tested bit for bit). conv_forward_wide takes them on a machine with
+ * AVX-512 (one test of the CPU, at load), the 8-lane code on any other; layers_set_wide
+ * switches them off, for the tests and the benchmark, which compare the two in one run. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(LENET_DOUBLE)
+#define LENET_WIDE 1
+#define WIDE_FN __attribute__((target("arch=x86-64-v4")))
+enum { WL = 16, WBLOCK = 7, WMAPS = 3 }; /* lanes; vectors per block, output maps, at most */
+typedef real wvec __attribute__((vector_size(WL * sizeof(real))));
+WIDE_FN ALWAYS_INLINE wvec wload(const real *p) {
+    wvec v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+WIDE_FN ALWAYS_INLINE void wstore(real *p, wvec v) { memcpy(p, &v, sizeof v); }
+
+static int wide_on;
+__attribute__((constructor)) static void wide_init(void) {
+    __builtin_cpu_init();
+    wide_on = !!__builtin_cpu_supports("x86-64-v4");
+}
+int layers_wide(void) { return wide_on; }
+int layers_set_wide(int on) {
+    const int was = wide_on;
+    __builtin_cpu_init();
+    wide_on = on && !!__builtin_cpu_supports("x86-64-v4");
+    return was;
+}
+
+/* conv_cfwd_block on 16 lanes: ob[j] at vectors i0 .. i0 + nb - 1 += the taps of input map c
+ * (xc) through kernel kj[j], for no = 1 .. WMAPS output maps j */
+WIDE_FN ALWAYS_INLINE void wconv_cfwd_block(int nb, int no, real *const *ob,
+                                            const real *const *kj, const real *xc, int ps,
+                                            int ow, int i0) {
+    wvec acc[WMAPS][WBLOCK];
+    for (int j = 0; j < no; j++)
+        for (int v = 0; v < nb; v++) acc[j][v] = wload(ob[j] + (i0 + v) * WL);
+    const wvec z = (wvec){0} + (real)opaque_zero; /* see opaque_zero */
+    for (int ky = 0; ky < K; ky++)
+        for (int kx = 0; kx < K; kx++) {
+            const real *src = xc + (size_t)kx * ps + ky * ow + (size_t)i0 * WL;
+            for (int v = 0; v < nb; v++) {
+                const wvec x = no > 1 ? wload(src + v * WL) + z : wload(src + v * WL);
+                for (int j = 0; j < no; j++) acc[j][v] += kj[j][ky * K + kx] * x;
+            }
+        }
+    for (int j = 0; j < no; j++)
+        for (int v = 0; v < nb; v++) wstore(ob[j] + (i0 + v) * WL, acc[j][v]);
+}
+#define WCFWD_NO(no, nb, ...)                                                              \
+    switch (nb) {                                                                          \
+    case 1: wconv_cfwd_block(1, no, __VA_ARGS__); break;                                   \
+    case 2: wconv_cfwd_block(2, no, __VA_ARGS__); break;                                   \
+    case 3: wconv_cfwd_block(3, no, __VA_ARGS__); break;                                   \
+    case 4: wconv_cfwd_block(4, no, __VA_ARGS__); break;                                   \
+    case 5: wconv_cfwd_block(5, no, __VA_ARGS__); break;                                   \
+    case 6: wconv_cfwd_block(6, no, __VA_ARGS__); break;                                   \
+    default: wconv_cfwd_block(7, no, __VA_ARGS__); break;                                  \
+    }
+
+/* conv_cfwd on 16 lanes (xs with WL zeros after it) */
+WIDE_FN ALWAYS_INLINE void wconv_cfwd(real *out, real *ob, const real *xs, const real *wt,
+                                      const real *b, const unsigned char *table, int cin,
+                                      int cout, int h, int ow) {
+    const int n = (h - K + 1) * ow, nvp = (n + WL - 1) / WL, os = nvp * WL;
+    const int blocks = (nvp + WBLOCK - 1) / WBLOCK, per = (nvp + blocks - 1) / blocks;
+    const int long_blocks = nvp - blocks * (per - 1);
+    if (os == n) ob = out;
+    for (int o = 0; o < cout; o++)
+        for (int i = 0; i < os; i++) ob[(size_t)o * os + i] = b[o];
+    int at[CONV_MAXMAPS * CONV_MAXMAPS];
+    const real *kp[CONV_MAXMAPS * CONV_MAXMAPS];
+    conv_pairs(at, table, cin, cout);
+    for (int i = 0; i < cin * cout; i++) kp[i] = at[i] < 0 ? NULL : wt + at[i];
+    const int ps = h * ow;
+    for (int c = 0; c < cin; c++) {
+        const real *xc = xs + (size_t)c * K * ps;
+        real *obj[WMAPS];
+        const real *kj[WMAPS];
+        int no = 0;
+        for (int o = 0; o <= cout; o++) {
+            if (o < cout) {
+                if (!kp[c * cout + o]) continue;
+                obj[no] = ob + (size_t)o * os;
+                kj[no++] = kp[c * cout + o];
+                if (no < WMAPS) continue;
+            }
+            if (!no) break;
+            for (int bk = 0, i0 = 0; bk < blocks; bk++) {
+                const int nb = per - (bk >= long_blocks);
+                switch (no) {
+                case 1: WCFWD_NO(1, nb, obj, kj, xc, ps, ow, i0); break;
+                case 2: WCFWD_NO(2, nb, obj, kj, xc, ps, ow, i0); break;
+                default: WCFWD_NO(WMAPS, nb, obj, kj, xc, ps, ow, i0); break;
+                }
+                i0 += nb;
+            }
+            no = 0;
+        }
+    }
+    if (ob != out)
+        for (int o = 0; o < cout; o++)
+            memcpy(out + (size_t)o * n, ob + (size_t)o * os, (size_t)n * sizeof(real));
+}
+
+/* conv_forward's compact path on 16 lanes; 0 where the layer does not fit it (the caller
+ * then takes the 8-lane code) */
+WIDE_FN static int wconv_forward(real *out, const real *in, const real *wt, const real *b,
+                                 const unsigned char *table, int cin, int cout, int h, int w) {
+    const int oh = h - K + 1, ow = w - K + 1, n = oh * ow, os = (n + WL - 1) / WL * WL;
+    if (n < WL || h * w > CONV_MAXHW || (long)cin * K * h * ow + WL > CONV_MAXXS ||
+        cin > CONV_MAXMAPS || cout > CONV_MAXMAPS || (long)cout * os > CONV_MAXPAD)
+        return 0;
+    ALIGNED real xs[CONV_MAXXS], ob[CONV_MAXPAD];
+    conv_shifted_planes(xs, in, cin, h, w, ow, h * ow);
+    memset(xs + (size_t)cin * K * h * ow, 0, WL * sizeof(real));
+    if (h == S2_H && ow == C3_H)
+        wconv_cfwd(out, ob, xs, wt, b, table, cin, cout, S2_H, C3_H);
+    else if (h == LENET_IN && ow == C1_H)
+        wconv_cfwd(out, ob, xs, wt, b, table, cin, cout, LENET_IN, C1_H);
+    else
+        wconv_cfwd(out, ob, xs, wt, b, table, cin, cout, h, ow);
+    return 1;
+}
+
+/* squash_chunk on 16 lanes: each value takes the same operations, so the same bits */
+typedef int32_t wivec __attribute__((vector_size(WL * sizeof(float))));
+WIDE_FN ALWAYS_INLINE wvec wselect(wivec m, wvec a, wvec b) {
+    return (wvec)((m & (wivec)a) | (~m & (wivec)b));
+}
+WIDE_FN ALWAYS_INLINE wvec wsquash_rational(wvec v, wvec v2, const squash_coefs *c) {
+    wvec p = (wvec){0} + c->p[0];
+    for (int k = 1; k < 7; k++) p = p * v2 + c->p[k];
+    p = p * v;
+    wvec q = (wvec){0} + c->q[0];
+    for (int k = 1; k < 4; k++) q = q * v2 + c->q[k];
+    return p / q;
+}
+WIDE_FN ALWAYS_INLINE void wsquash_chunk(real *x, const real *a, int nv, const squash_coefs *c) {
+    const wvec lim = (wvec){0} + c->lim, lim2 = (wvec){0} + c->lim * c->lim;
+    wivec out = {0};
+    for (int i = 0; i < nv; i++) {
+        const wvec v = wload(a + i * WL), v2 = v * v;
+        out |= v2 > lim2;
+        wstore(x + i * WL, wsquash_rational(v, v2, c));
+    }
+    int64_t any[WL / 2], all = 0;
+    memcpy(any, &out, sizeof any);
+    for (int k = 0; k < WL / 2; k++) all |= any[k];
+    if (!all) return;
+    for (int i = 0; i < nv; i++) {
+        wvec v = wload(a + i * WL);
+        const wivec m = v * v > lim2;
+        v = wselect(m & (v < 0), -lim, wselect(m & (v > 0), lim, v));
+        wstore(x + i * WL, wsquash_rational(v, v * v, c));
+    }
+}
+
+/* squash_forward on 16 lanes (the same contract) */
+WIDE_FN static void wsquash_forward(real *x, const real *a, int n, lenet_squash kind) {
+    enum { CHUNK = 4 }; /* vectors per range test: squash_forward's 64 values */
+    const squash_coefs *c = &SQUASH_COEFS[kind];
+    int i = 0;
+    for (; i + CHUNK * WL <= n; i += CHUNK * WL) wsquash_chunk(x + i, a + i, CHUNK, c);
+    for (; i + WL <= n; i += WL) wsquash_chunk(x + i, a + i, 1, c);
+    if (i < n) {
+        real t[WL] = {0}, y[WL];
+        memcpy(t, a + i, (size_t)(n - i) * sizeof(real));
+        wsquash_chunk(y, t, 1, c);
+        memcpy(x + i, y, (size_t)(n - i) * sizeof(real));
+    }
+}
+
+void squash_forward_wide(real *x, const real *a, int n, lenet_squash kind) {
+    assert(x + n <= a || a + n <= x);
+    assert(kind == LENET_SQUASH_SCALED || kind == LENET_SQUASH_TANH);
+    if (wide_on)
+        wsquash_forward(x, a, n, kind);
+    else
+        squash_forward(x, a, n, kind);
+}
+#else
+void squash_forward_wide(real *x, const real *a, int n, lenet_squash kind) {
+    squash_forward(x, a, n, kind);
+}
+int layers_wide(void) { return 0; }
+int layers_set_wide(int on) {
+    (void)on;
+    return 0;
+}
+#endif
+
 LENET_HOT
 void conv_forward(real *out, const real *in, const real *wt, const real *b,
                   const unsigned char *table, int cin, int cout, int h, int w) {
@@ -592,6 +787,14 @@ void conv_forward(real *out, const real *in, const real *wt, const real *b,
         for (int c = 0; c < cin; c++) pairs += !trow || trow[c];
         kern += (size_t)pairs * K * K;
     }
+}
+
+void conv_forward_wide(real *out, const real *in, const real *wt, const real *b,
+                       const unsigned char *table, int cin, int cout, int h, int w) {
+#ifdef LENET_WIDE
+    if (wide_on && wconv_forward(out, in, wt, b, table, cin, cout, h, w)) return;
+#endif
+    conv_forward(out, in, wt, b, table, cin, cout, h, w);
 }
 
 /* din, first half, for the taps (ky, 0 .. K-1) of one input map c, at the vectors i0 ..

@@ -95,6 +95,21 @@ void rbf_backward(real *dx, const real *dy, const real *x, const real *w, int ni
 void rbf_backward2(real *ddx, const real *ddy, const real *dy, const real *x, const real *w,
                    int nin, int nout);
 
+/* ---- the AVX-512 kernels ---------------------------------------------------------------
+ * conv_forward_wide: conv_forward, the same bits, on 16 lanes (AVX-512) where the machine has
+ * x86-64-v4 (conv_forward itself where not). For evaluation, where the convolutions are most of
+ * the work: on the Intel Xeon this was measured on, code right after 512-bit multiply-adds runs
+ * about 7% slower (the core's clock drops for a while), which costs a training step more than
+ * its two forward convolutions gain (README, Speed). layers_wide: 1 when the 16 lanes are taken
+ * here; layers_set_wide(0) turns them off, (1) back on where the machine has them, returning
+ * the previous setting: for the tests and the benchmark, which compare the two in one run. */
+void conv_forward_wide(real *out, const real *in, const real *wt, const real *b,
+                       const unsigned char *table, int cin, int cout, int h, int w);
+/* squash_forward on 16 lanes the same way (the same bits), for the same use */
+void squash_forward_wide(real *x, const real *a, int n, lenet_squash kind);
+int layers_wide(void);
+int layers_set_wide(int on);
+
 /* ---- naive references ----------------------------------------------------------------
  * conv_* and linear_* above run fast kernels (layers.c); these are the plain loops they
  * replace, same contracts (square = 0: x_backward, 1: x_backward2), kept for the tests that

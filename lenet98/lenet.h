@@ -212,7 +212,8 @@ void lenet_code_field(real *in, const uint8_t *img32, lenet_coding coding);
 void lenet_forward(const lenet_model *m, lenet_acts *a);
 /* lenet_forward of n images at once, 1 <= n <= LENET_FORWARD_N, each in its own workspace
  * a[q] (x.in set; x.out on return): the same bits; the full connections' weights are read
- * once for the n (evaluation: eval_set). */
+ * once for the n, and the convolutions take 16 lanes where the machine has AVX-512
+ * (evaluation: eval_set; layers.h conv_forward_wide). */
 enum { LENET_FORWARD_N = 4 };
 void lenet_forward_n(const lenet_model *m, lenet_acts *const *a, int n);
 /* Index of the winning class: smallest penalty (RBF) or largest score (linear). */

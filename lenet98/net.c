@@ -408,8 +408,10 @@ void lenet_code_field(real *in, const uint8_t *img32, lenet_coding coding) {
  * in another order, which tests/reference.sh trains against the fast build. */
 #ifdef LENET_REFERENCE
 #define NET_CONV_FORWARD conv_forward_ref
+#define NET_CONV_FORWARD_WIDE conv_forward_ref
 #else
 #define NET_CONV_FORWARD conv_forward
+#define NET_CONV_FORWARD_WIDE conv_forward_wide
 #endif
 
 /* conv_backward (square = 0) or conv_backward2 (square = 1) */
@@ -452,26 +454,32 @@ static const real *pool_coef(const lenet_model *m, const real *coef, real *ce, i
     return ce;
 }
 
-/* in (1,32,32) -> s4 (16,5,5): the feature extractor of Fig. 2, C1 .. S4 */
-static void forward_features(const lenet_model *m, lenet_acts *a) {
+/* in (1,32,32) -> s4 (16,5,5): the feature extractor of Fig. 2, C1 .. S4; wide: the
+ * convolutions and squashings through conv_forward_wide and squash_forward_wide (the same
+ * bits; evaluation) */
+static void forward_features(const lenet_model *m, lenet_acts *a, int wide) {
     const lenet_params *w = &m->w;
     real ce[S4_N]; /* pool=average: the coefficients / 4 (pool_coef) */
     const lenet_squash f = m->arch.squash;
+    void (*const conv)(real *, const real *, const real *, const real *, const unsigned char *,
+                       int, int, int, int) = wide ? NET_CONV_FORWARD_WIDE : NET_CONV_FORWARD;
+    void (*const squash)(real *, const real *, int, lenet_squash) =
+        wide ? squash_forward_wide : squash_forward;
     const unsigned char *t3 = &m->table[0][0];
     lenet_layers *A = &a->a, *X = &a->x;
-    NET_CONV_FORWARD(A->c1, X->in, w->c1w, w->c1b, NULL, 1, C1_N, LENET_IN, LENET_IN);
-    squash_forward(X->c1, A->c1, C1_N * C1_H * C1_H, f);
+    conv(A->c1, X->in, w->c1w, w->c1b, NULL, 1, C1_N, LENET_IN, LENET_IN);
+    squash(X->c1, A->c1, C1_N * C1_H * C1_H, f);
     if (LENET_POOL_TRAINABLE(m->arch.pool)) {
         subsamp_forward(A->s2, X->c1, pool_coef(m, w->s2c, ce, S2_N), w->s2b, S2_N, C1_H, C1_H);
-        squash_forward(X->s2, A->s2, S2_N * S2_H * S2_H, f);
+        squash(X->s2, A->s2, S2_N * S2_H * S2_H, f);
     } else {
         maxpool_forward(X->s2, X->c1, S2_N, C1_H, C1_H);
     }
-    NET_CONV_FORWARD(A->c3, X->s2, w->c3w, w->c3b, t3, S2_N, C3_N, S2_H, S2_H);
-    squash_forward(X->c3, A->c3, C3_N * C3_H * C3_H, f);
+    conv(A->c3, X->s2, w->c3w, w->c3b, t3, S2_N, C3_N, S2_H, S2_H);
+    squash(X->c3, A->c3, C3_N * C3_H * C3_H, f);
     if (LENET_POOL_TRAINABLE(m->arch.pool)) {
         subsamp_forward(A->s4, X->c3, pool_coef(m, w->s4c, ce, S4_N), w->s4b, S4_N, C3_H, C3_H);
-        squash_forward(X->s4, A->s4, S4_N * S4_H * S4_H, f);
+        squash(X->s4, A->s4, S4_N * S4_H * S4_H, f);
     } else {
         maxpool_forward(X->s4, X->c3, S4_N, C3_H, C3_H);
     }
@@ -490,15 +498,15 @@ static void net_linear_forward_n(real *const *out, const real *const *in, const 
 
 /* in (1,32,32) -> out (10), Fig. 2, for n <= LENET_FORWARD_N images, a[q] each (x.in set):
  * each image through C1 .. S4 in turn, then the full connections of all n at once (the same
- * sums as one at a time) */
-void lenet_forward_n(const lenet_model *m, lenet_acts *const *a, int n) {
+ * sums as one at a time); wide: see forward_features */
+static void forward_n(const lenet_model *m, lenet_acts *const *a, int n, int wide) {
     assert(n >= 1 && n <= LENET_FORWARD_N);
     const lenet_params *w = &m->w;
     const lenet_squash f = m->arch.squash;
     real *out[LENET_FORWARD_N];
     const real *in[LENET_FORWARD_N];
     for (int q = 0; q < n; q++) {
-        forward_features(m, a[q]);
+        forward_features(m, a[q], wide);
         out[q] = a[q]->a.c5, in[q] = a[q]->x.s4;
     }
     net_linear_forward_n(out, in, w->c5w, w->c5b, S4_N * S4_H * S4_H, C5_N, n);
@@ -516,7 +524,10 @@ void lenet_forward_n(const lenet_model *m, lenet_acts *const *a, int n) {
         net_linear_forward_n(out, in, w->ow, w->ob, F6_N, OUT_N, n);
 }
 
-void lenet_forward(const lenet_model *m, lenet_acts *a) { lenet_forward_n(m, &a, 1); }
+/* evaluation takes the 16-lane convolutions where the machine has them, a training step's
+ * forward the 8-lane ones (layers.h conv_forward_wide: the same bits either way) */
+void lenet_forward_n(const lenet_model *m, lenet_acts *const *a, int n) { forward_n(m, a, n, 1); }
+void lenet_forward(const lenet_model *m, lenet_acts *a) { forward_n(m, &a, 1, 0); }
 
 int lenet_predict(const lenet_model *m, const real *out) {
     int best = 0;

@@ -310,6 +310,82 @@ static void compare_linear_n(int nin, int nout, gsl_rng *r) {
     free(o2);
 }
 
+#ifndef LENET_DOUBLE
+/* The 16-lane kernels (layers.h conv_forward_wide, squash_forward_wide) against the 8-lane
+ * ones, bit for bit: conv at LeNet's shapes, with and without a table, and at odd ones (a
+ * map of no whole number of vectors; one below 16 values, which takes the 8-lane code; a
+ * non-square input), squash at every size a forward pass uses and at odd ones, with values
+ * beyond the clamp, infinities and NaNs planted. On a machine without AVX-512 both sides run
+ * the 8-lane code and the comparisons hold trivially: reported as a skip. */
+static void compare_wide_conv(const unsigned char *table, int cin, int cout, int h, int w,
+                              gsl_rng *r) {
+    const int oh = h - LENET_K + 1, ow = w - LENET_K + 1;
+    int pairs = 0;
+    for (int i = 0; i < cin * cout; i++) pairs += !table || table[i];
+    const size_t nin = (size_t)cin * h * w, nout = (size_t)cout * oh * ow;
+    const size_t nw = (size_t)pairs * LENET_K * LENET_K;
+    real *in = malloc(nin * sizeof(real)), *wt = malloc(nw * sizeof(real));
+    real *b = malloc((size_t)cout * sizeof(real));
+    real *o1 = malloc(nout * sizeof(real)), *o2 = malloc(nout * sizeof(real));
+    fill(in, nin, r);
+    fill(wt, nw, r);
+    fill(b, (size_t)cout, r);
+    conv_forward(o1, in, wt, b, table, cin, cout, h, w);
+    conv_forward_wide(o2, in, wt, b, table, cin, cout, h, w);
+    const int same = memcmp(o1, o2, nout * sizeof(real)) == 0;
+    if (check_verbose || !same)
+        printf("# conv_forward_wide %dx%dx%d -> %dx%dx%d%s: %s\n", cin, h, w, cout, oh, ow,
+               table ? " (table)" : "", same ? "same bits" : "differs");
+    CHECK(same);
+    free(in);
+    free(wt);
+    free(b);
+    free(o1);
+    free(o2);
+}
+
+static void compare_wide_squash(int n, gsl_rng *r) {
+    real *a = malloc((size_t)n * sizeof(real));
+    real *x1 = malloc((size_t)n * sizeof(real)), *x2 = malloc((size_t)n * sizeof(real));
+    const int traps = fedisableexcept(FE_ALL_EXCEPT); /* see check_squash_clamp */
+    for (int kind = LENET_SQUASH_SCALED; kind <= LENET_SQUASH_TANH; kind++)
+        for (int planted = 0; planted <= 1; planted++) {
+            for (int i = 0; i < n; i++) a[i] = (real)(30 * gsl_rng_uniform(r) - 15);
+            if (planted)
+                for (int i = 0; i < n; i += 37)
+                    a[i] = i % 3 == 0 ? INFINITY : i % 3 == 1 ? -(real)1e30 : NAN;
+            squash_forward(x1, a, n, (lenet_squash)kind);
+            squash_forward_wide(x2, a, n, (lenet_squash)kind);
+            const int same = memcmp(x1, x2, (size_t)n * sizeof(real)) == 0;
+            if (check_verbose || !same)
+                printf("# squash_forward_wide n=%d kind=%d%s: %s\n", n, kind,
+                       planted ? " (inf, 1e30, NaN planted)" : "", same ? "same bits" : "differs");
+            CHECK(same);
+        }
+    feclearexcept(FE_ALL_EXCEPT);
+    feenableexcept(traps);
+    free(a);
+    free(x1);
+    free(x2);
+}
+
+static void compare_wide(gsl_rng *r) {
+    if (!layers_wide())
+        printf("SKIP wide: no AVX-512 (x86-64-v4) here; the 16-lane kernels are not compared "
+               "with the 8-lane ones\n");
+    compare_wide_conv(NULL, 1, C1_N, LENET_IN, LENET_IN, r);
+    compare_wide_conv(&LENET_TABLE_I[0][0], S2_N, C3_N, S2_H, S2_H, r);
+    compare_wide_conv(NULL, S2_N, C3_N, S2_H, S2_H, r);
+    compare_wide_conv(NULL, 2, 3, 9, 9, r);   /* 25 values a map: a vector and a tail */
+    compare_wide_conv(NULL, 1, 2, 8, 8, r);   /* 16 values: one vector exactly */
+    compare_wide_conv(NULL, 1, 2, 6, 6, r);   /* 4 values: below 16, the 8-lane code */
+    compare_wide_conv(NULL, 3, 7, 12, 21, r); /* not square; 7 maps: blocks of 3, 3, 1 */
+    const int sizes[] = {C1_N * C1_H * C1_H, S2_N * S2_H * S2_H, C3_N * C3_H * C3_H,
+                         S4_N * S4_H * S4_H, C5_N, F6_N, 203, 13};
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) compare_wide_squash(sizes[k], r);
+}
+#endif
+
 void test_kernels(void) {
     TEST_GROUP("kernels: fast conv, linear and sub-sampling against the reference loops");
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -343,6 +419,7 @@ void test_kernels(void) {
     compare_squash(13, 20, r);
 #ifndef LENET_DOUBLE
     check_squash_clamp(r);
+    compare_wide(r);
 #endif
     gsl_rng_free(r);
 }
