@@ -101,17 +101,29 @@ static void compare(const char *name, const unsigned char *table, int cin, int c
 }
 
 /* max-pool against a plain first-maximum loop (row-major order, ties to the first), with
- * ties planted (a NaN would trap: the tests enable FE_INVALID): forward values and where backward sends each derivative */
-static void compare_maxpool(gsl_rng *r) {
-    enum { C = 3, H = 6, W = 8, OH = H / 2, OW = W / 2 };
-    real in[C * H * W], out[C * OH * OW], dout[C * OH * OW], din[C * H * W];
-    real ref_out[C * OH * OW], ref_din[C * H * W];
-    fill(in, C * H * W, r);
-    for (int i = 0; i < C * H * W; i += 5) in[i] = (real)0.25; /* ties across blocks */
-    in[0] = in[1] = in[W] = in[W + 1] = (real)0.5;               /* a block all equal */
-    fill(dout, C * OH * OW, r);
-    memset(din, 0, sizeof din);
-    memset(ref_din, 0, sizeof ref_din);
+ * ties planted, of equal values and of +0 against -0 (a NaN would trap: the tests enable
+ * FE_INVALID): forward values and where backward sends each derivative, bit for bit; at
+ * LeNet's sizes (the backward's flat fast path for an even width), at a width below LANES, at
+ * a map of fewer than LANES outputs and at odd sizes (the plain loops; the last row, column
+ * unused) */
+static void compare_maxpool(int C, int H, int W, gsl_rng *r) {
+    const int OH = H / 2, OW = W / 2, nin = C * H * W, nout = C * OH * OW;
+    real *in = malloc((size_t)nin * sizeof(real)), *din = malloc((size_t)nin * sizeof(real));
+    real *ref_din = malloc((size_t)nin * sizeof(real));
+    real *out = malloc((size_t)nout * sizeof(real)), *ref_out = malloc((size_t)nout * sizeof(real));
+    real *dout = malloc((size_t)nout * sizeof(real));
+    fill(in, (size_t)nin, r);
+    for (int i = 0; i < nin; i += 5) in[i] = (real)0.25; /* ties across blocks */
+    for (int i = 3; i < nin; i += 11) in[i] = i % 2 ? (real)-0.0 : (real)0.0; /* +-0 ties */
+    for (int b = 0; b < C * OH * OW; b += 7) { /* blocks of zeros only, signs mixed */
+        const int m = b / (OH * OW), y = b / OW % OH, x = b % OW, k = m * H * W + 2 * y * W + 2 * x;
+        in[k] = b % 2 ? (real)-0.0 : 0, in[k + 1] = b % 3 ? 0 : (real)-0.0;
+        in[k + W] = b % 5 ? (real)-0.0 : 0, in[k + W + 1] = 0;
+    }
+    in[0] = in[1] = in[W] = in[W + 1] = (real)0.5;           /* a block all equal */
+    fill(dout, (size_t)nout, r);
+    memset(din, 0, (size_t)nin * sizeof(real));
+    memset(ref_din, 0, (size_t)nin * sizeof(real));
     maxpool_forward(out, in, C, H, W);
     maxpool_backward(din, dout, in, C, H, W);
     for (int m = 0; m < C; m++)
@@ -124,9 +136,20 @@ static void compare_maxpool(gsl_rng *r) {
                 ref_out[(m * OH + y) * OW + x] = in[best];
                 ref_din[best] += dout[(m * OH + y) * OW + x];
             }
-    CHECK(memcmp(out, ref_out, sizeof out) == 0); /* bit for bit */
-    CHECK(memcmp(din, ref_din, sizeof din) == 0);
+    const int same_out = memcmp(out, ref_out, (size_t)nout * sizeof(real)) == 0;
+    const int same_din = memcmp(din, ref_din, (size_t)nin * sizeof(real)) == 0;
+    if (check_verbose || !same_out || !same_din)
+        printf("# maxpool %dx%dx%d: forward %s, backward %s\n", C, H, W,
+               same_out ? "same bits" : "differs", same_din ? "same bits" : "differs");
+    CHECK(same_out); /* bit for bit */
+    CHECK(same_din);
     CHECK(din[0] == dout[0] && din[1] == 0 && din[W] == 0 && din[W + 1] == 0);
+    free(in);
+    free(din);
+    free(ref_din);
+    free(out);
+    free(ref_out);
+    free(dout);
 }
 
 /* sub-sampling (the flat fast path for an even width, the plain loops for an odd one) against
@@ -407,7 +430,12 @@ void test_kernels(void) {
     compare_linear_n(F6_N, OUT_N, r);              /* a linear output: a short last block */
     compare_linear_n(43, 13, r);
     compare_linear_n(5, 2, r);
-    compare_maxpool(r);
+    compare_maxpool(3, 6, 8, r);
+    compare_maxpool(C1_N, C1_H, C1_H, r); /* the modern variant's S2 */
+    compare_maxpool(C3_N, C3_H, C3_H, r); /* S4: 25 outputs a map, a vector and a tail */
+    compare_maxpool(2, 6, 6, r);          /* a width below LANES */
+    compare_maxpool(2, 4, 4, r);          /* 4 outputs a map: below LANES */
+    compare_maxpool(2, 7, 9, r);          /* odd: the plain loops */
     compare_subsamp(C1_N, C1_H, C1_H, r); /* S2 */
     compare_subsamp(C3_N, C3_H, C3_H, r); /* S4 */
     compare_subsamp(3, 6, 6, r);          /* a width below LANES */
