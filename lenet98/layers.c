@@ -52,11 +52,15 @@ ALWAYS_INLINE vec vselect(ivec m, vec a, vec b) {
     return (vec)((m & (ivec)a) | (~m & (ivec)b));
 }
 
-/* Always 0, but the compiler cannot know it: a vector loaded and then given + 0 (+0 for -0
- * aside, the same value) stays in a register for every use, where gcc would fold the load
- * into each multiply-add that uses it (two loads for a vector that feeds two; the kernels
- * where that happens are bound by loads). The add goes to the adders, beside the FMA units. */
-static volatile int opaque_zero = 0;
+/* A load that stays one instruction: gcc folds a vector load into each multiply-add that uses
+ * it (two loads for a vector that feeds two; the kernels where that happens are bound by
+ * loads), but never folds a volatile access into arithmetic. It replaced an add of an opaque
+ * zero (x + 0, the same value but for -0), which cost nothing on AMD's cores, whose adders sit
+ * beside the FMA units, but took an FMA port on Intel's: on the AVX-512 Xeon the 16-lane
+ * forward spent a quarter of its issue slots on those adds. */
+typedef real vec_once __attribute__((vector_size(LANES * sizeof(real)), aligned(sizeof(real)),
+                                     may_alias));
+ALWAYS_INLINE vec vload_once(const real *p) { return *(const volatile vec_once *)p; }
 
 /* r[l] = the sum of the lanes of v[l], l < LANES (= 8): three rounds of shuffles and adds,
  * pairs of lanes, then pairs of pairs, then halves, instead of eight vsum */
@@ -484,13 +488,12 @@ ALWAYS_INLINE void conv_cfwd_block(int nb, int no, real *const *ob, const real *
     vec acc[2][BLOCK];
     for (int j = 0; j < no; j++)
         for (int v = 0; v < nb; v++) acc[j][v] = vload(ob[j] + (i0 + v) * LANES);
-    const vec z = vsplat((real)opaque_zero); /* see opaque_zero */
     for (int ky = 0; ky < K; ky++)
         for (int kx = 0; kx < K; kx++) {
             const real *src = xc + (size_t)kx * ps + ky * ow + (size_t)i0 * LANES;
             const real w0 = kj[0][ky * K + kx], w1 = no > 1 ? kj[1][ky * K + kx] : 0;
             for (int v = 0; v < nb; v++) {
-                const vec x = no > 1 ? vload(src + v * LANES) + z : vload(src + v * LANES);
+                const vec x = no > 1 ? vload_once(src + v * LANES) : vload(src + v * LANES);
                 acc[0][v] += w0 * x;
                 if (no > 1) acc[1][v] += w1 * x;
             }
@@ -576,6 +579,9 @@ WIDE_FN ALWAYS_INLINE wvec wload(const real *p) {
     return v;
 }
 WIDE_FN ALWAYS_INLINE void wstore(real *p, wvec v) { memcpy(p, &v, sizeof v); }
+typedef real wvec_once __attribute__((vector_size(WL * sizeof(real)), aligned(sizeof(real)),
+                                      may_alias));
+WIDE_FN ALWAYS_INLINE wvec wload_once(const real *p) { return *(const volatile wvec_once *)p; }
 
 static int wide_on;
 __attribute__((constructor)) static void wide_init(void) {
@@ -598,12 +604,11 @@ WIDE_FN ALWAYS_INLINE void wconv_cfwd_block(int nb, int no, real *const *ob,
     wvec acc[WMAPS][WBLOCK];
     for (int j = 0; j < no; j++)
         for (int v = 0; v < nb; v++) acc[j][v] = wload(ob[j] + (i0 + v) * WL);
-    const wvec z = (wvec){0} + (real)opaque_zero; /* see opaque_zero */
     for (int ky = 0; ky < K; ky++)
         for (int kx = 0; kx < K; kx++) {
             const real *src = xc + (size_t)kx * ps + ky * ow + (size_t)i0 * WL;
             for (int v = 0; v < nb; v++) {
-                const wvec x = no > 1 ? wload(src + v * WL) + z : wload(src + v * WL);
+                const wvec x = no > 1 ? wload_once(src + v * WL) : wload(src + v * WL);
                 for (int j = 0; j < no; j++) acc[j][v] += kj[j][ky * K + kx] * x;
             }
         }
@@ -866,7 +871,6 @@ ALWAYS_INLINE void conv_din_map(real *din_c, real *dcol, const real *dw, int str
 ALWAYS_INLINE void conv_cdw_block(int no, real *const *dk, const real *const *dv,
                                   const real *xc, int ps, int ow, int nv) {
     vec part[2][K * K]; /* the partial sums of each tap ky K + kx, reduced at the end */
-    const vec z = vsplat((real)opaque_zero); /* see opaque_zero */
     for (int kx = 0; kx < K; kx++) {
         vec acc[2][K];
         for (int j = 0; j < no; j++)
@@ -876,7 +880,7 @@ ALWAYS_INLINE void conv_cdw_block(int no, real *const *dk, const real *const *dv
             vec d[2];
             for (int j = 0; j < no; j++) d[j] = vload(dv[j] + i * LANES);
             for (int ky = 0; ky < K; ky++) {
-                const vec x = vload(xk + ky * ow + i * LANES) + z;
+                const vec x = vload_once(xk + ky * ow + i * LANES);
                 for (int j = 0; j < no; j++) acc[j][ky] += d[j] * x;
             }
         }
@@ -1467,15 +1471,39 @@ ALWAYS_INLINE void maxpool_quad(vec *v, const real *T0, const real *T1, int q) {
     v[0] = EVENS(a, b), v[1] = ODDS(a, b), v[2] = EVENS(c, d), v[3] = ODDS(c, d);
 }
 
+/* block_max of the LANES blocks whose top-left inputs are r0[0], r0[2], .. (r1: the row
+ * below), lane by lane in block_max's order: the same value, the same bits */
+ALWAYS_INLINE vec maxpool_fwd_run(const real *r0, const real *r1) {
+    const vec a = vload(r0), b = vload(r0 + LANES), c = vload(r1), d = vload(r1 + LANES);
+    vec v = EVENS(a, b), t = ODDS(a, b);
+    v = vselect(t > v, t, v);
+    t = EVENS(c, d);
+    v = vselect(t > v, t, v);
+    t = ODDS(c, d);
+    return vselect(t > v, t, v);
+}
+
+/* in (c,h,w) -> out (c,h/2,w/2): the maximum of each 2x2 block, the first in block_max's
+ * order (a trailing odd row or column unused). For an even w whose output rows fit runs of
+ * LANES (run <= w: LeNet's 28 and 10), each output row but a map's last by runs: a row's
+ * last run reads past input row 2y + 1 into row 2y + 2 (run - w / 2 values) and writes
+ * past output row y into row y + 1, which is computed next; the last row by the plain loop.
+ * Measured in the modern variant's inference: see README, Speed. */
 LENET_HOT
 void maxpool_forward(real *out, const real *in, int c, int h, int w) {
-    const int oh = h / 2, ow = w / 2;
+    const int oh = h / 2, ow = w / 2, run = (ow + LANES - 1) / LANES * LANES;
+    const int fast = w % 2 == 0 && run <= w;
     for (int m = 0; m < c; m++)
-        for (int y = 0; y < oh; y++)
-            for (int x = 0; x < ow; x++) {
-                const real *ip = in + (size_t)m * h * w + 2 * y * w + 2 * x;
-                out[((size_t)m * oh + y) * ow + x] = block_max(ip, w);
+        for (int y = 0; y < oh; y++) {
+            const real *ip = in + (size_t)m * h * w + (size_t)2 * y * w;
+            real *op = out + ((size_t)m * oh + y) * ow;
+            if (fast && y < oh - 1) {
+                for (int x = 0; x < ow; x += LANES)
+                    vstore(op + x, maxpool_fwd_run(ip + 2 * x, ip + w + 2 * x));
+                continue;
             }
+            for (int x = 0; x < ow; x++) op[x] = block_max(ip + 2 * x, w);
+        }
 }
 
 /* din rows 2y, 2y + 1 (of the map dp) from D0, D1 (oh,w): maxpool_rows's inverse */

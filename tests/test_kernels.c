@@ -436,6 +436,8 @@ void test_kernels(void) {
     compare_maxpool(2, 6, 6, r);          /* a width below LANES */
     compare_maxpool(2, 4, 4, r);          /* 4 outputs a map: below LANES */
     compare_maxpool(2, 7, 9, r);          /* odd: the plain loops */
+    compare_maxpool(2, 9, 10, r);         /* an odd height: the forward's runs, a row unused */
+    compare_maxpool(3, 8, 12, r);         /* outputs 6 a row: one run of LANES, lanes to spare */
     compare_subsamp(C1_N, C1_H, C1_H, r); /* S2 */
     compare_subsamp(C3_N, C3_H, C3_H, r); /* S4 */
     compare_subsamp(3, 6, 6, r);          /* a width below LANES */
