@@ -1099,6 +1099,74 @@ void linear_forward(real *out, const real *in, const real *wt, const real *b, in
     linear_forward_n(&out, &in, wt, b, nin, nout, 1);
 }
 
+#ifdef LENET_WIDE
+/* linear_fwd_block for LINEAR_N = 4 inputs on 16 lanes: the inputs in two pairs, a pair's two
+ * 8-lane slices of in side by side in one vector and each 8-lane slice of a weight row in both
+ * halves, so each half takes linear_fwd_block's partial sums in its order, and is reduced by
+ * vsum the same way: the same bits. nr rows at a time, nr <= WROWS. */
+enum { WROWS = 6 };
+WIDE_FN ALWAYS_INLINE void wlinear_fwd_block(int nr, real *const *out, const real *const *in,
+                                             const real *wt, const real *b, int nin, int o0) {
+    wvec acc[WROWS][2];
+    for (int j = 0; j < nr; j++) acc[j][0] = acc[j][1] = (wvec){0};
+    const int full = nin / LANES * LANES;
+    for (int i = 0; i < full; i += LANES) {
+        wvec x[2];
+        for (int p = 0; p < 2; p++) {
+            const vec lo = vload(in[2 * p] + i), hi = vload(in[2 * p + 1] + i);
+            x[p] = __builtin_shufflevector(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+                                           13, 14, 15);
+        }
+        for (int j = 0; j < nr; j++) {
+            const vec w8 = vload(wt + (size_t)(o0 + j) * nin + i);
+            const wvec wv = __builtin_shufflevector(w8, w8, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3,
+                                                    4, 5, 6, 7);
+            acc[j][0] += wv * x[0];
+            acc[j][1] += wv * x[1];
+        }
+    }
+    for (int j = 0; j < nr; j++) {
+        const real *wr = wt + (size_t)(o0 + j) * nin;
+        for (int q = 0; q < LINEAR_N; q++) {
+            real h[WL];
+            memcpy(h, &acc[j][q / 2], sizeof h);
+            vec part;
+            memcpy(&part, h + (q % 2) * LANES, sizeof part);
+            real s = vsum(part);
+            for (int i = full; i < nin; i++) s = fma_r(wr[i], in[q][i], s);
+            out[q][o0 + j] = s + b[o0 + j];
+        }
+    }
+}
+
+WIDE_FN static void wlinear_forward4(real *const *out, const real *const *in, const real *wt,
+                                     const real *b, int nin, int nout) {
+    for (int o0 = 0; o0 < nout; o0 += WROWS) {
+        switch (nout - o0 < WROWS ? nout - o0 : WROWS) {
+        case 1: wlinear_fwd_block(1, out, in, wt, b, nin, o0); break;
+        case 2: wlinear_fwd_block(2, out, in, wt, b, nin, o0); break;
+        case 3: wlinear_fwd_block(3, out, in, wt, b, nin, o0); break;
+        case 4: wlinear_fwd_block(4, out, in, wt, b, nin, o0); break;
+        case 5: wlinear_fwd_block(5, out, in, wt, b, nin, o0); break;
+        default: wlinear_fwd_block(6, out, in, wt, b, nin, o0); break;
+        }
+    }
+}
+
+void linear_forward_n_wide(real *const *out, const real *const *in, const real *wt,
+                           const real *b, int nin, int nout, int n) {
+    if (wide_on && n == LINEAR_N)
+        wlinear_forward4(out, in, wt, b, nin, nout);
+    else
+        linear_forward_n(out, in, wt, b, nin, nout, n);
+}
+#else
+void linear_forward_n_wide(real *const *out, const real *const *in, const real *wt,
+                           const real *b, int nin, int nout, int n) {
+    linear_forward_n(out, in, wt, b, nin, nout, n);
+}
+#endif
+
 /* inputs i0 .. i0 + nb LANES - 1: dwt[o][i] += dout[o] in[i] (squared), and din[i] +=
  * sum_o wt[o][i] (squared) dout[o] with din held in registers across o */
 ALWAYS_INLINE void linear_back_block(int nb, real *din, real *dwt, const real *dout,
@@ -1474,30 +1542,49 @@ ALWAYS_INLINE void maxpool_quad(vec *v, const real *T0, const real *T1, int q) {
 /* block_max of the LANES blocks whose top-left inputs are r0[0], r0[2], .. (r1: the row
  * below), lane by lane in block_max's order: the same value, the same bits */
 ALWAYS_INLINE vec maxpool_fwd_run(const real *r0, const real *r1) {
+    /* EVENS and ODDS but for the order of the lanes (one shuffle within each half, where
+     * EVENS takes three), which one shuffle restores at the end: each lane compares the
+     * same four values in the same order */
+#define EVENS_MIXED(a, b) __builtin_shufflevector(a, b, 0, 2, 8, 10, 4, 6, 12, 14)
+#define ODDS_MIXED(a, b) __builtin_shufflevector(a, b, 1, 3, 9, 11, 5, 7, 13, 15)
     const vec a = vload(r0), b = vload(r0 + LANES), c = vload(r1), d = vload(r1 + LANES);
-    vec v = EVENS(a, b), t = ODDS(a, b);
+    vec v = EVENS_MIXED(a, b), t = ODDS_MIXED(a, b);
     v = vselect(t > v, t, v);
-    t = EVENS(c, d);
+    t = EVENS_MIXED(c, d);
     v = vselect(t > v, t, v);
-    t = ODDS(c, d);
-    return vselect(t > v, t, v);
+    t = ODDS_MIXED(c, d);
+    v = vselect(t > v, t, v);
+    return __builtin_shufflevector(v, v, 0, 1, 4, 5, 2, 3, 6, 7);
+#undef EVENS_MIXED
+#undef ODDS_MIXED
 }
 
 /* in (c,h,w) -> out (c,h/2,w/2): the maximum of each 2x2 block, the first in block_max's
  * order (a trailing odd row or column unused). For an even w whose output rows fit runs of
- * LANES (run <= w: LeNet's 28 and 10), each output row but a map's last by runs: a row's
- * last run reads past input row 2y + 1 into row 2y + 2 (run - w / 2 values) and writes
- * past output row y into row y + 1, which is computed next; the last row by the plain loop.
- * Measured in the modern variant's inference: see README, Speed. */
+ * LANES (run <= w: LeNet's 28 and 10), each output row but the last map's last by runs: a
+ * row's last run reads past input row 2y + 1 (run - w / 2 values, into the next row, or the
+ * next map's first) and writes past output row y into the next output row, which is computed
+ * after it; the very last row by the plain loop. */
 LENET_HOT
 void maxpool_forward(real *out, const real *in, int c, int h, int w) {
     const int oh = h / 2, ow = w / 2, run = (ow + LANES - 1) / LANES * LANES;
     const int fast = w % 2 == 0 && run <= w;
+    if (fast && h % 2 == 0) { /* rows of blocks 2w apart across maps: one loop over all */
+        const int rows = c * oh;
+        for (int y = 0; y < rows - 1; y++) {
+            const real *ip = in + (size_t)2 * y * w;
+            for (int x = 0; x < ow; x += LANES)
+                vstore(out + (size_t)y * ow + x, maxpool_fwd_run(ip + 2 * x, ip + w + 2 * x));
+        }
+        const real *ip = in + (size_t)2 * (rows - 1) * w;
+        for (int x = 0; x < ow; x++) out[(size_t)(rows - 1) * ow + x] = block_max(ip + 2 * x, w);
+        return;
+    }
     for (int m = 0; m < c; m++)
         for (int y = 0; y < oh; y++) {
             const real *ip = in + (size_t)m * h * w + (size_t)2 * y * w;
             real *op = out + ((size_t)m * oh + y) * ow;
-            if (fast && y < oh - 1) {
+            if (fast && (y < oh - 1 || m < c - 1)) {
                 for (int x = 0; x < ow; x += LANES)
                     vstore(op + x, maxpool_fwd_run(ip + 2 * x, ip + w + 2 * x));
                 continue;

@@ -107,6 +107,10 @@ void conv_forward_wide(real *out, const real *in, const real *wt, const real *b,
                        const unsigned char *table, int cin, int cout, int h, int w);
 /* squash_forward on 16 lanes the same way (the same bits), for the same use */
 void squash_forward_wide(real *x, const real *a, int n, lenet_squash kind);
+/* linear_forward_n the same way (the same bits): n = LINEAR_N inputs on 16 lanes, two to a
+ * vector; other n through linear_forward_n */
+void linear_forward_n_wide(real *const *out, const real *const *in, const real *wt,
+                           const real *b, int nin, int nout, int n);
 int layers_wide(void);
 int layers_set_wide(int on);
 

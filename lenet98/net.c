@@ -488,11 +488,12 @@ static void forward_features(const lenet_model *m, lenet_acts *a, int wide) {
 /* The full connections of n images at once: linear_forward_n, or the reference kernel on
  * each (make REFERENCE=1) */
 static void net_linear_forward_n(real *const *out, const real *const *in, const real *wt,
-                                 const real *b, int nin, int nout, int n) {
+                                 const real *b, int nin, int nout, int n, int wide) {
 #ifdef LENET_REFERENCE
+    (void)wide;
     for (int q = 0; q < n; q++) linear_forward_ref(out[q], in[q], wt, b, nin, nout);
 #else
-    linear_forward_n(out, in, wt, b, nin, nout, n);
+    (wide ? linear_forward_n_wide : linear_forward_n)(out, in, wt, b, nin, nout, n);
 #endif
 }
 
@@ -509,19 +510,19 @@ static void forward_n(const lenet_model *m, lenet_acts *const *a, int n, int wid
         forward_features(m, a[q], wide);
         out[q] = a[q]->a.c5, in[q] = a[q]->x.s4;
     }
-    net_linear_forward_n(out, in, w->c5w, w->c5b, S4_N * S4_H * S4_H, C5_N, n);
+    net_linear_forward_n(out, in, w->c5w, w->c5b, S4_N * S4_H * S4_H, C5_N, n, wide);
     for (int q = 0; q < n; q++) {
         squash_forward(a[q]->x.c5, a[q]->a.c5, C5_N, f);
         out[q] = a[q]->a.f6, in[q] = a[q]->x.c5;
     }
-    net_linear_forward_n(out, in, w->f6w, w->f6b, C5_N, F6_N, n);
+    net_linear_forward_n(out, in, w->f6w, w->f6b, C5_N, F6_N, n, wide);
     for (int q = 0; q < n; q++) {
         squash_forward(a[q]->x.f6, a[q]->a.f6, F6_N, f);
         out[q] = a[q]->x.out, in[q] = a[q]->x.f6;
         if (m->arch.out == LENET_OUT_RBF) rbf_forward(out[q], in[q], m->codes, F6_N, OUT_N);
     }
     if (m->arch.out == LENET_OUT_LINEAR)
-        net_linear_forward_n(out, in, w->ow, w->ob, F6_N, OUT_N, n);
+        net_linear_forward_n(out, in, w->ow, w->ob, F6_N, OUT_N, n, wide);
 }
 
 /* evaluation takes the 16-lane convolutions where the machine has them, a training step's

@@ -334,12 +334,13 @@ static void compare_linear_n(int nin, int nout, gsl_rng *r) {
 }
 
 #ifndef LENET_DOUBLE
-/* The 16-lane kernels (layers.h conv_forward_wide, squash_forward_wide) against the 8-lane
- * ones, bit for bit: conv at LeNet's shapes, with and without a table, and at odd ones (a
- * map of no whole number of vectors; one below 16 values, which takes the 8-lane code; a
- * non-square input), squash at every size a forward pass uses and at odd ones, with values
- * beyond the clamp, infinities and NaNs planted. On a machine without AVX-512 both sides run
- * the 8-lane code and the comparisons hold trivially: reported as a skip. */
+/* The 16-lane kernels (layers.h conv_forward_wide, squash_forward_wide,
+ * linear_forward_n_wide) against the 8-lane ones, bit for bit: conv at LeNet's shapes, with
+ * and without a table, and at odd ones (a map of no whole number of vectors; one below 16
+ * values, which takes the 8-lane code; a non-square input), squash at every size a forward
+ * pass uses and at odd ones, with values beyond the clamp, infinities and NaNs planted, the
+ * full connections at LeNet's sizes and an odd one. On a machine without AVX-512 both sides
+ * run the 8-lane code and the comparisons hold trivially: reported as a skip. */
 static void compare_wide_conv(const unsigned char *table, int cin, int cout, int h, int w,
                               gsl_rng *r) {
     const int oh = h - LENET_K + 1, ow = w - LENET_K + 1;
@@ -392,6 +393,37 @@ static void compare_wide_squash(int n, gsl_rng *r) {
     free(x2);
 }
 
+/* linear_forward_n_wide against linear_forward_n, n = 1 .. LINEAR_N (n = 4 on 16 lanes):
+ * rows in whole blocks of 6 or not, inputs in whole vectors or with a tail */
+static void compare_wide_linear(int nin, int nout, gsl_rng *r) {
+    const size_t ni = (size_t)LINEAR_N * nin, no = (size_t)LINEAR_N * nout;
+    real *in = malloc(ni * sizeof(real)), *wt = malloc((size_t)nin * nout * sizeof(real));
+    real *b = malloc((size_t)nout * sizeof(real));
+    real *o1 = malloc(no * sizeof(real)), *o2 = malloc(no * sizeof(real));
+    fill(in, ni, r);
+    fill(wt, (size_t)nin * nout, r);
+    fill(b, (size_t)nout, r);
+    for (int n = 1; n <= LINEAR_N; n++) {
+        real *out1[LINEAR_N], *out2[LINEAR_N];
+        const real *inp[LINEAR_N];
+        for (int q = 0; q < n; q++)
+            out1[q] = o1 + (size_t)q * nout, out2[q] = o2 + (size_t)q * nout,
+            inp[q] = in + (size_t)(LINEAR_N - 1 - q) * nin;
+        linear_forward_n(out1, inp, wt, b, nin, nout, n);
+        linear_forward_n_wide(out2, inp, wt, b, nin, nout, n);
+        const int same = memcmp(o1, o2, (size_t)n * nout * sizeof(real)) == 0;
+        if (check_verbose || !same)
+            printf("# linear_forward_n_wide %d -> %d, n=%d: %s\n", nin, nout, n,
+                   same ? "same bits" : "differs");
+        CHECK(same);
+    }
+    free(in);
+    free(wt);
+    free(b);
+    free(o1);
+    free(o2);
+}
+
 static void compare_wide(gsl_rng *r) {
     if (!layers_wide())
         printf("SKIP wide: no AVX-512 (x86-64-v4) here; the 16-lane kernels are not compared "
@@ -406,6 +438,10 @@ static void compare_wide(gsl_rng *r) {
     const int sizes[] = {C1_N * C1_H * C1_H, S2_N * S2_H * S2_H, C3_N * C3_H * C3_H,
                          S4_N * S4_H * S4_H, C5_N, F6_N, 203, 13};
     for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) compare_wide_squash(sizes[k], r);
+    compare_wide_linear(S4_N * S4_H * S4_H, C5_N, r); /* C5: 400 -> 120, 20 blocks of 6 */
+    compare_wide_linear(C5_N, F6_N, r);               /* F6: 120 -> 84 */
+    compare_wide_linear(F6_N, OUT_N, r);              /* the linear output: 84, a tail of 4 */
+    compare_wide_linear(13, 5, r);                    /* below one vector; one short block */
 }
 #endif
 
