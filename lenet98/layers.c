@@ -568,9 +568,17 @@ ALWAYS_INLINE void conv_cfwd(real *out, real *ob, const real *xs, const real *wt
  * the 8-lane kernels' bits (tested bit for bit). conv_forward_wide takes them on a machine with
  * AVX-512 (one test of the CPU, at load), the 8-lane code on any other; layers_set_wide
  * switches them off, for the tests and the benchmark, which compare the two in one run. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(LENET_DOUBLE)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(LENET_DOUBLE) && \
+    (!defined(LENET_NO_CLONES) || defined(__AVX512F__))
 #define LENET_WIDE 1
+#ifdef LENET_NO_CLONES
+/* make NATIVE=1 on a machine with AVX-512: the whole build is for it. (A function for
+ * x86-64-v4 could not inline the helpers the native target compiles: its features are a
+ * subset of a native AVX-512 core's. A native build without AVX-512 has no 16-lane code.) */
+#define WIDE_FN
+#else
 #define WIDE_FN __attribute__((target("arch=x86-64-v4")))
+#endif
 enum { WL = 16, WBLOCK = 7, WMAPS = 3 }; /* lanes; vectors per block, output maps, at most */
 typedef real wvec __attribute__((vector_size(WL * sizeof(real))));
 WIDE_FN ALWAYS_INLINE wvec wload(const real *p) {
