@@ -571,6 +571,7 @@ ALWAYS_INLINE void conv_cfwd(real *out, real *ob, const real *xs, const real *wt
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(LENET_DOUBLE) && \
     (!defined(LENET_NO_CLONES) || defined(__AVX512F__))
 #define LENET_WIDE 1
+#include <immintrin.h>
 #ifdef LENET_NO_CLONES
 /* make NATIVE=1 on a machine with AVX-512: the whole build is for it. (A function for
  * x86-64-v4 could not inline the helpers the native target compiles: its features are a
@@ -1113,6 +1114,11 @@ void linear_forward(real *out, const real *in, const real *wt, const real *b, in
  * halves, so each half takes linear_fwd_block's partial sums in its order, and is reduced by
  * vsum the same way: the same bits. nr rows at a time, nr <= WROWS. */
 enum { WROWS = 6 };
+/* p[0 .. 7] in both halves: one load that broadcasts (vbroadcastf32x8), where a load and a
+ * shuffle would take the port the multiply-adds need */
+WIDE_FN ALWAYS_INLINE wvec wload_twice(const real *p) {
+    return (wvec)_mm512_broadcast_f32x8(_mm256_loadu_ps(p));
+}
 WIDE_FN ALWAYS_INLINE void wlinear_fwd_block(int nr, real *const *out, const real *const *in,
                                              const real *wt, const real *b, int nin, int o0) {
     wvec acc[WROWS][2];
@@ -1126,9 +1132,7 @@ WIDE_FN ALWAYS_INLINE void wlinear_fwd_block(int nr, real *const *out, const rea
                                            13, 14, 15);
         }
         for (int j = 0; j < nr; j++) {
-            const vec w8 = vload(wt + (size_t)(o0 + j) * nin + i);
-            const wvec wv = __builtin_shufflevector(w8, w8, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3,
-                                                    4, 5, 6, 7);
+            const wvec wv = wload_twice(wt + (size_t)(o0 + j) * nin + i);
             acc[j][0] += wv * x[0];
             acc[j][1] += wv * x[1];
         }
