@@ -302,9 +302,10 @@ static void check_squash_clamp(gsl_rng *r) {
 }
 #endif
 
-/* linear_forward_n against linear_forward on each input, bit for bit, for n = 1 .. LINEAR_N
- * (nout: whole blocks of rows or not; nin: whole vectors or not) */
-static void compare_linear_n(int nin, int nout, gsl_rng *r) {
+/* linear_forward_n against linear_forward on each input (wide = 0), or linear_forward_n_wide
+ * against linear_forward_n (wide = 1: n = 4 on 16 lanes where AVX-512), bit for bit, for
+ * n = 1 .. LINEAR_N (nout: whole blocks of rows or not; nin: whole vectors or not) */
+static void compare_linear_n(int nin, int nout, int wide, gsl_rng *r) {
     const size_t ni = (size_t)LINEAR_N * nin, no = (size_t)LINEAR_N * nout;
     real *in = malloc(ni * sizeof(real)), *wt = malloc((size_t)nin * nout * sizeof(real));
     real *b = malloc((size_t)nout * sizeof(real));
@@ -313,17 +314,22 @@ static void compare_linear_n(int nin, int nout, gsl_rng *r) {
     fill(wt, (size_t)nin * nout, r);
     fill(b, (size_t)nout, r);
     for (int n = 1; n <= LINEAR_N; n++) {
-        real *out[LINEAR_N];
+        real *out1[LINEAR_N], *out2[LINEAR_N];
         const real *inp[LINEAR_N];
-        for (int q = 0; q < n; q++) {
-            out[q] = o1 + (size_t)q * nout, inp[q] = in + (size_t)(LINEAR_N - 1 - q) * nin;
-            linear_forward(o2 + (size_t)q * nout, inp[q], wt, b, nin, nout);
+        for (int q = 0; q < n; q++)
+            out1[q] = o1 + (size_t)q * nout, out2[q] = o2 + (size_t)q * nout,
+            inp[q] = in + (size_t)(LINEAR_N - 1 - q) * nin;
+        if (wide) {
+            linear_forward_n(out1, inp, wt, b, nin, nout, n);
+            linear_forward_n_wide(out2, inp, wt, b, nin, nout, n);
+        } else {
+            for (int q = 0; q < n; q++) linear_forward(out1[q], inp[q], wt, b, nin, nout);
+            linear_forward_n(out2, inp, wt, b, nin, nout, n);
         }
-        linear_forward_n(out, inp, wt, b, nin, nout, n);
         const int same = memcmp(o1, o2, (size_t)n * nout * sizeof(real)) == 0;
         if (check_verbose || !same)
-            printf("# linear_forward_n %d -> %d, n=%d: %s\n", nin, nout, n,
-                   same ? "same bits" : "differs");
+            printf("# %s %d -> %d, n=%d: %s\n", wide ? "linear_forward_n_wide" : "linear_forward_n",
+                   nin, nout, n, same ? "same bits" : "differs");
         CHECK(same);
     }
     free(in);
@@ -393,37 +399,6 @@ static void compare_wide_squash(int n, gsl_rng *r) {
     free(x2);
 }
 
-/* linear_forward_n_wide against linear_forward_n, n = 1 .. LINEAR_N (n = 4 on 16 lanes):
- * rows in whole blocks of 6 or not, inputs in whole vectors or with a tail */
-static void compare_wide_linear(int nin, int nout, gsl_rng *r) {
-    const size_t ni = (size_t)LINEAR_N * nin, no = (size_t)LINEAR_N * nout;
-    real *in = malloc(ni * sizeof(real)), *wt = malloc((size_t)nin * nout * sizeof(real));
-    real *b = malloc((size_t)nout * sizeof(real));
-    real *o1 = malloc(no * sizeof(real)), *o2 = malloc(no * sizeof(real));
-    fill(in, ni, r);
-    fill(wt, (size_t)nin * nout, r);
-    fill(b, (size_t)nout, r);
-    for (int n = 1; n <= LINEAR_N; n++) {
-        real *out1[LINEAR_N], *out2[LINEAR_N];
-        const real *inp[LINEAR_N];
-        for (int q = 0; q < n; q++)
-            out1[q] = o1 + (size_t)q * nout, out2[q] = o2 + (size_t)q * nout,
-            inp[q] = in + (size_t)(LINEAR_N - 1 - q) * nin;
-        linear_forward_n(out1, inp, wt, b, nin, nout, n);
-        linear_forward_n_wide(out2, inp, wt, b, nin, nout, n);
-        const int same = memcmp(o1, o2, (size_t)n * nout * sizeof(real)) == 0;
-        if (check_verbose || !same)
-            printf("# linear_forward_n_wide %d -> %d, n=%d: %s\n", nin, nout, n,
-                   same ? "same bits" : "differs");
-        CHECK(same);
-    }
-    free(in);
-    free(wt);
-    free(b);
-    free(o1);
-    free(o2);
-}
-
 static void compare_wide(gsl_rng *r) {
     if (!layers_wide())
         printf("SKIP wide: no AVX-512 (x86-64-v4) here; the 16-lane kernels are not compared "
@@ -438,10 +413,10 @@ static void compare_wide(gsl_rng *r) {
     const int sizes[] = {C1_N * C1_H * C1_H, S2_N * S2_H * S2_H, C3_N * C3_H * C3_H,
                          S4_N * S4_H * S4_H, C5_N, F6_N, 203, 13};
     for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) compare_wide_squash(sizes[k], r);
-    compare_wide_linear(S4_N * S4_H * S4_H, C5_N, r); /* C5: 400 -> 120, 20 blocks of 6 */
-    compare_wide_linear(C5_N, F6_N, r);               /* F6: 120 -> 84 */
-    compare_wide_linear(F6_N, OUT_N, r);              /* the linear output: 84, a tail of 4 */
-    compare_wide_linear(13, 5, r);                    /* below one vector; one short block */
+    compare_linear_n(S4_N * S4_H * S4_H, C5_N, 1, r); /* C5: 400 -> 120, 20 blocks of 6 */
+    compare_linear_n(C5_N, F6_N, 1, r);               /* F6: 120 -> 84 */
+    compare_linear_n(F6_N, OUT_N, 1, r);              /* the linear output: 84, a tail of 4 */
+    compare_linear_n(13, 5, 1, r);                    /* below one vector; one short block */
 }
 #endif
 
@@ -461,11 +436,11 @@ void test_kernels(void) {
     compare("output 84 -> 10", NULL, F6_N, OUT_N, 0, r);
     compare("linear 43 -> 13", NULL, 43, 13, 0, r);
     compare("linear 5 -> 3", NULL, 5, 3, 0, r);
-    compare_linear_n(S4_N * S4_H * S4_H, C5_N, r); /* C5 */
-    compare_linear_n(C5_N, F6_N, r);               /* F6 */
-    compare_linear_n(F6_N, OUT_N, r);              /* a linear output: a short last block */
-    compare_linear_n(43, 13, r);
-    compare_linear_n(5, 2, r);
+    compare_linear_n(S4_N * S4_H * S4_H, C5_N, 0, r); /* C5 */
+    compare_linear_n(C5_N, F6_N, 0, r);               /* F6 */
+    compare_linear_n(F6_N, OUT_N, 0, r);              /* a linear output: a short last block */
+    compare_linear_n(43, 13, 0, r);
+    compare_linear_n(5, 2, 0, r);
     compare_maxpool(3, 6, 8, r);
     compare_maxpool(C1_N, C1_H, C1_H, r); /* the modern variant's S2 */
     compare_maxpool(C3_N, C3_H, C3_H, r); /* S4: 25 outputs a map, a vector and a tail */
