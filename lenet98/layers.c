@@ -580,7 +580,9 @@ ALWAYS_INLINE void conv_cfwd(real *out, real *ob, const real *xs, const real *wt
 #else
 #define WIDE_FN __attribute__((target("arch=x86-64-v4")))
 #endif
-enum { WL = 16, WBLOCK = 7, WMAPS = 3 }; /* lanes; vectors per block, output maps, at most */
+/* lanes; at most: vectors per block, output maps per group, accumulators (of 32 registers:
+ * the others hold the input vector and the maps' weights) */
+enum { WL = 16, WBLOCK = 7, WMAPS = 6, WACC = 24 };
 typedef real wvec __attribute__((vector_size(WL * sizeof(real))));
 WIDE_FN ALWAYS_INLINE wvec wload(const real *p) {
     wvec v;
@@ -624,24 +626,50 @@ WIDE_FN ALWAYS_INLINE void wconv_cfwd_block(int nb, int no, real *const *ob,
     for (int j = 0; j < no; j++)
         for (int v = 0; v < nb; v++) wstore(ob[j] + (i0 + v) * WL, acc[j][v]);
 }
-#define WCFWD_NO(no, nb, ...)                                                              \
+/* wconv_cfwd_block with literal no and nb, nb <= 4, 6 or WBLOCK = 7 */
+#define WCFWD_NB4(no, nb, ...)                                                             \
     switch (nb) {                                                                          \
     case 1: wconv_cfwd_block(1, no, __VA_ARGS__); break;                                   \
     case 2: wconv_cfwd_block(2, no, __VA_ARGS__); break;                                   \
     case 3: wconv_cfwd_block(3, no, __VA_ARGS__); break;                                   \
-    case 4: wconv_cfwd_block(4, no, __VA_ARGS__); break;                                   \
-    case 5: wconv_cfwd_block(5, no, __VA_ARGS__); break;                                   \
-    case 6: wconv_cfwd_block(6, no, __VA_ARGS__); break;                                   \
-    default: wconv_cfwd_block(7, no, __VA_ARGS__); break;                                  \
+    default: wconv_cfwd_block(4, no, __VA_ARGS__); break;                                  \
     }
+#define WCFWD_NB6(no, nb, ...)                                                             \
+    if ((nb) > 4) {                                                                        \
+        if ((nb) == 5)                                                                     \
+            wconv_cfwd_block(5, no, __VA_ARGS__);                                          \
+        else                                                                               \
+            wconv_cfwd_block(6, no, __VA_ARGS__);                                          \
+    } else {                                                                               \
+        WCFWD_NB4(no, nb, __VA_ARGS__);                                                    \
+    }
+#define WCFWD_NB7(no, nb, ...)                                                             \
+    if ((nb) == 7) {                                                                       \
+        wconv_cfwd_block(7, no, __VA_ARGS__);                                              \
+    } else {                                                                               \
+        WCFWD_NB6(no, nb, __VA_ARGS__);                                                    \
+    }
+_Static_assert(WBLOCK == 7 && WMAPS == 6 && WACC == 24, "wconv_group's switch is written for these");
+/* the block of no maps (1 .. WMAPS) and nb vectors (at most wconv_block_max(no)) */
+#define WCFWD_NO(no, nb, ...)                                                              \
+    switch (no) {                                                                          \
+    case 1: WCFWD_NB7(1, nb, __VA_ARGS__); break;                                          \
+    case 2: WCFWD_NB7(2, nb, __VA_ARGS__); break;                                          \
+    case 3: WCFWD_NB7(3, nb, __VA_ARGS__); break;                                          \
+    case 4: WCFWD_NB6(4, nb, __VA_ARGS__); break;                                          \
+    case 5: WCFWD_NB4(5, nb, __VA_ARGS__); break;                                          \
+    default: WCFWD_NB4(6, nb, __VA_ARGS__); break;                                         \
+    }
+/* vectors per block for a group of g output maps: g nb accumulators at most WACC */
+static inline int wconv_block_max(int g) { return WACC / g < WBLOCK ? WACC / g : WBLOCK; }
 
-/* conv_cfwd on 16 lanes (xs with WL zeros after it) */
+/* conv_cfwd on 16 lanes (xs with WL zeros after it); ob: cout planes of whole vectors (out
+ * itself when oh ow is a whole number of vectors), copied into out by whole vectors and one
+ * masked vector (C3: 100 = 6 x 16 + 4) */
 WIDE_FN ALWAYS_INLINE void wconv_cfwd(real *out, real *ob, const real *xs, const real *wt,
                                       const real *b, const unsigned char *table, int cin,
                                       int cout, int h, int ow) {
     const int n = (h - K + 1) * ow, nvp = (n + WL - 1) / WL, os = nvp * WL;
-    const int blocks = (nvp + WBLOCK - 1) / WBLOCK, per = (nvp + blocks - 1) / blocks;
-    const int long_blocks = nvp - blocks * (per - 1);
     if (os == n) ob = out;
     for (int o = 0; o < cout; o++)
         for (int i = 0; i < os; i++) ob[(size_t)o * os + i] = b[o];
@@ -652,32 +680,51 @@ WIDE_FN ALWAYS_INLINE void wconv_cfwd(real *out, real *ob, const real *xs, const
     const int ps = h * ow;
     for (int c = 0; c < cin; c++) {
         const real *xc = xs + (size_t)c * K * ps;
-        real *obj[WMAPS];
-        const real *kj[WMAPS];
-        int no = 0;
-        for (int o = 0; o <= cout; o++) {
-            if (o < cout) {
-                if (!kp[c * cout + o]) continue;
-                obj[no] = ob + (size_t)o * os;
-                kj[no++] = kp[c * cout + o];
-                if (no < WMAPS) continue;
-            }
-            if (!no) break;
+        real *obl[CONV_MAXMAPS];
+        const real *kl[CONV_MAXMAPS];
+        int m = 0; /* the output maps fed by c */
+        for (int o = 0; o < cout; o++)
+            if (kp[c * cout + o]) obl[m] = ob + (size_t)o * os, kl[m++] = kp[c * cout + o];
+        /* groups as even as they can be (C3's 10 maps: 5 + 5, not 6 + 4), and in each
+         * group's blocks of vectors as even as they can be (7 = 4 + 3) */
+        const int groups = (m + WMAPS - 1) / WMAPS;
+        for (int g = 0, j0 = 0; g < groups; g++) {
+            const int no = (m - j0 + groups - g - 1) / (groups - g), nbm = wconv_block_max(no);
+            const int blocks = (nvp + nbm - 1) / nbm, per = (nvp + blocks - 1) / blocks;
+            const int long_blocks = nvp - blocks * (per - 1);
             for (int bk = 0, i0 = 0; bk < blocks; bk++) {
                 const int nb = per - (bk >= long_blocks);
-                switch (no) {
-                case 1: WCFWD_NO(1, nb, obj, kj, xc, ps, ow, i0); break;
-                case 2: WCFWD_NO(2, nb, obj, kj, xc, ps, ow, i0); break;
-                default: WCFWD_NO(WMAPS, nb, obj, kj, xc, ps, ow, i0); break;
-                }
+                WCFWD_NO(no, nb, obl + j0, kl + j0, xc, ps, ow, i0);
                 i0 += nb;
             }
-            no = 0;
+            j0 += no;
         }
     }
-    if (ob != out)
-        for (int o = 0; o < cout; o++)
-            memcpy(out + (size_t)o * n, ob + (size_t)o * os, (size_t)n * sizeof(real));
+    if (ob == out) return;
+    const int full = n / WL * WL;
+    const __mmask16 tail = (__mmask16)((1u << (n - full)) - 1);
+    for (int o = 0; o < cout; o++) {
+        real *dst = out + (size_t)o * n;
+        const real *src = ob + (size_t)o * os;
+        for (int i = 0; i < full; i += WL) wstore(dst + i, wload(src + i));
+        _mm512_mask_storeu_ps(dst + full, tail, _mm512_loadu_ps(src + full));
+    }
+}
+
+/* conv_shifted_planes on 16 lanes: each row by whole vectors and one masked vector (the
+ * masked lanes are neither read nor written), instead of overlapping 8-lane copies */
+WIDE_FN ALWAYS_INLINE void wconv_shifted_planes(real *xs, const real *in, int cin, int h, int w,
+                                                int ow, int ps) {
+    const int full = ow / WL * WL;
+    const __mmask16 tail = (__mmask16)((1u << (ow - full)) - 1);
+    for (int c = 0; c < cin; c++)
+        for (int kx = 0; kx < K; kx++)
+            for (int r = 0; r < h; r++) {
+                real *dst = xs + ((size_t)c * K + kx) * ps + (size_t)r * ow;
+                const real *src = in + ((size_t)c * h + r) * w + kx;
+                for (int x = 0; x < full; x += WL) wstore(dst + x, wload(src + x));
+                if (tail) _mm512_mask_storeu_ps(dst + full, tail, _mm512_maskz_loadu_ps(tail, src + full));
+            }
 }
 
 /* conv_forward's compact path on 16 lanes; 0 where the layer does not fit it (the caller
@@ -689,7 +736,12 @@ WIDE_FN static int wconv_forward(real *out, const real *in, const real *wt, cons
         cin > CONV_MAXMAPS || cout > CONV_MAXMAPS || (long)cout * os > CONV_MAXPAD)
         return 0;
     ALIGNED real xs[CONV_MAXXS], ob[CONV_MAXPAD];
-    conv_shifted_planes(xs, in, cin, h, w, ow, h * ow);
+    if (h == S2_H && ow == C3_H) /* the literal sizes make each row's copy a fixed sequence */
+        wconv_shifted_planes(xs, in, cin, S2_H, S2_H, C3_H, S2_H * C3_H);
+    else if (h == LENET_IN && ow == C1_H)
+        wconv_shifted_planes(xs, in, cin, LENET_IN, LENET_IN, C1_H, LENET_IN * C1_H);
+    else
+        wconv_shifted_planes(xs, in, cin, h, w, ow, h * ow);
     memset(xs + (size_t)cin * K * h * ow, 0, WL * sizeof(real));
     if (h == S2_H && ow == C3_H)
         wconv_cfwd(out, ob, xs, wt, b, table, cin, cout, S2_H, C3_H);

@@ -409,7 +409,8 @@ static void compare_wide(gsl_rng *r) {
     compare_wide_conv(NULL, 2, 3, 9, 9, r);   /* 25 values a map: a vector and a tail */
     compare_wide_conv(NULL, 1, 2, 8, 8, r);   /* 16 values: one vector exactly */
     compare_wide_conv(NULL, 1, 2, 6, 6, r);   /* 4 values: below 16, the 8-lane code */
-    compare_wide_conv(NULL, 3, 7, 12, 21, r); /* not square; 7 maps: blocks of 3, 3, 1 */
+    compare_wide_conv(NULL, 3, 7, 12, 21, r); /* not square; 7 maps: groups of 4 and 3 */
+    compare_wide_conv(NULL, 2, 11, 10, 30, r); /* 11 maps: 6 and 5; rows of 26: 16 + 10 */
     const int sizes[] = {C1_N * C1_H * C1_H, S2_N * S2_H * S2_H, C3_N * C3_H * C3_H,
                          S4_N * S4_H * S4_H, C5_N, F6_N, 203, 13};
     for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) compare_wide_squash(sizes[k], r);
