@@ -36,7 +36,7 @@ void linear_forward(real *out, const real *in, const real *wt, const real *b, in
 /* The same for n <= LINEAR_N inputs at once (evaluation): out[q] = wt in[q] + b, q < n, the
  * same bits as linear_forward on each; each load of the weights serves all n (C5's 192 KB
  * are then read from L2 once per n images, not once per image). */
-enum { LINEAR_N = LENET_FORWARD_N };
+enum { LINEAR_N = 4 };
 void linear_forward_n(real *const *out, const real *const *in, const real *wt, const real *b,
                       int nin, int nout, int n);
 void linear_backward(real *din, real *dwt, real *db, const real *dout, const real *in,
@@ -107,8 +107,9 @@ void conv_forward_wide(real *out, const real *in, const real *wt, const real *b,
                        const unsigned char *table, int cin, int cout, int h, int w);
 /* squash_forward on 16 lanes the same way (the same bits), for the same use */
 void squash_forward_wide(real *x, const real *a, int n, lenet_squash kind);
-/* linear_forward_n the same way (the same bits): n = LINEAR_N inputs on 16 lanes, two to a
- * vector; other n through linear_forward_n */
+/* linear_forward_n the same way (the same bits) for n <= LINEAR_N_WIDE = LENET_FORWARD_N
+ * inputs: 8 or 4 at a time on 16 lanes, two to a vector, the rest through linear_forward_n */
+enum { LINEAR_N_WIDE = LENET_FORWARD_N };
 void linear_forward_n_wide(real *const *out, const real *const *in, const real *wt,
                            const real *b, int nin, int nout, int n);
 int layers_wide(void);

@@ -214,7 +214,7 @@ void lenet_forward(const lenet_model *m, lenet_acts *a);
  * a[q] (x.in set; x.out on return): the same bits; the full connections' weights are read
  * once for the n, and the convolutions take 16 lanes where the machine has AVX-512
  * (evaluation: eval_set; layers.h conv_forward_wide). */
-enum { LENET_FORWARD_N = 4 };
+enum { LENET_FORWARD_N = 8 };
 void lenet_forward_n(const lenet_model *m, lenet_acts *const *a, int n);
 /* Index of the winning class: smallest penalty (RBF) or largest score (linear). */
 int lenet_predict(const lenet_model *m, const real *out);

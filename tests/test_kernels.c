@@ -302,25 +302,30 @@ static void check_squash_clamp(gsl_rng *r) {
 }
 #endif
 
-/* linear_forward_n against linear_forward on each input (wide = 0), or linear_forward_n_wide
- * against linear_forward_n (wide = 1: n = 4 on 16 lanes where AVX-512), bit for bit, for
- * n = 1 .. LINEAR_N (nout: whole blocks of rows or not; nin: whole vectors or not) */
+/* linear_forward_n against linear_forward on each input (wide = 0), for n = 1 .. LINEAR_N,
+ * or linear_forward_n_wide against linear_forward_n (wide = 1: n = 4 and 8 on 16 lanes where
+ * AVX-512), for n = 1 .. LINEAR_N_WIDE, bit for bit (nout: whole blocks of rows or not; nin:
+ * whole vectors or not) */
 static void compare_linear_n(int nin, int nout, int wide, gsl_rng *r) {
-    const size_t ni = (size_t)LINEAR_N * nin, no = (size_t)LINEAR_N * nout;
+    enum { NMAX = (int)LINEAR_N_WIDE > (int)LINEAR_N ? (int)LINEAR_N_WIDE : (int)LINEAR_N };
+    const int nmax = wide ? LINEAR_N_WIDE : LINEAR_N;
+    const size_t ni = (size_t)NMAX * nin, no = (size_t)NMAX * nout;
     real *in = malloc(ni * sizeof(real)), *wt = malloc((size_t)nin * nout * sizeof(real));
     real *b = malloc((size_t)nout * sizeof(real));
     real *o1 = malloc(no * sizeof(real)), *o2 = malloc(no * sizeof(real));
     fill(in, ni, r);
     fill(wt, (size_t)nin * nout, r);
     fill(b, (size_t)nout, r);
-    for (int n = 1; n <= LINEAR_N; n++) {
-        real *out1[LINEAR_N], *out2[LINEAR_N];
-        const real *inp[LINEAR_N];
+    for (int n = 1; n <= nmax; n++) {
+        real *out1[NMAX], *out2[NMAX];
+        const real *inp[NMAX];
         for (int q = 0; q < n; q++)
             out1[q] = o1 + (size_t)q * nout, out2[q] = o2 + (size_t)q * nout,
-            inp[q] = in + (size_t)(LINEAR_N - 1 - q) * nin;
+            inp[q] = in + (size_t)(NMAX - 1 - q) * nin;
         if (wide) {
-            linear_forward_n(out1, inp, wt, b, nin, nout, n);
+            for (int q = 0; q < n; q += LINEAR_N)
+                linear_forward_n(out1 + q, inp + q, wt, b, nin, nout,
+                                 n - q < LINEAR_N ? n - q : LINEAR_N);
             linear_forward_n_wide(out2, inp, wt, b, nin, nout, n);
         } else {
             for (int q = 0; q < n; q++) linear_forward(out1[q], inp[q], wt, b, nin, nout);
@@ -414,7 +419,7 @@ static void compare_wide(gsl_rng *r) {
     const int sizes[] = {C1_N * C1_H * C1_H, S2_N * S2_H * S2_H, C3_N * C3_H * C3_H,
                          S4_N * S4_H * S4_H, C5_N, F6_N, 203, 13};
     for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) compare_wide_squash(sizes[k], r);
-    compare_linear_n(S4_N * S4_H * S4_H, C5_N, 1, r); /* C5: 400 -> 120, 20 blocks of 6 */
+    compare_linear_n(S4_N * S4_H * S4_H, C5_N, 1, r); /* C5: 400 -> 120: 20 blocks of 6, 24 of 5 */
     compare_linear_n(C5_N, F6_N, 1, r);               /* F6: 120 -> 84 */
     compare_linear_n(F6_N, OUT_N, 1, r);              /* the linear output: 84, a tail of 4 */
     compare_linear_n(13, 5, 1, r);                    /* below one vector; one short block */
