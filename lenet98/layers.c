@@ -678,6 +678,10 @@ WIDE_FN ALWAYS_INLINE void wconv_cfwd(real *out, real *ob, const real *xs, const
     conv_pairs(at, table, cin, cout);
     for (int i = 0; i < cin * cout; i++) kp[i] = at[i] < 0 ? NULL : wt + at[i];
     const int ps = h * ow;
+    /* each input map's output maps in groups as even as they can be (C3's 10 maps: 5 + 5, not
+     * 6 + 4), and a group's vectors in blocks as even as they can be (7 = 4 + 3) */
+    int plan_m = -1, groups = 0, gsize[CONV_MAXMAPS];
+    int blocks[WMAPS + 1] = {0}, per[WMAPS + 1], long_blocks[WMAPS + 1];
     for (int c = 0; c < cin; c++) {
         const real *xc = xs + (size_t)c * K * ps;
         real *obl[CONV_MAXMAPS];
@@ -685,19 +689,24 @@ WIDE_FN ALWAYS_INLINE void wconv_cfwd(real *out, real *ob, const real *xs, const
         int m = 0; /* the output maps fed by c */
         for (int o = 0; o < cout; o++)
             if (kp[c * cout + o]) obl[m] = ob + (size_t)o * os, kl[m++] = kp[c * cout + o];
-        /* groups as even as they can be (C3's 10 maps: 5 + 5, not 6 + 4), and in each
-         * group's blocks of vectors as even as they can be (7 = 4 + 3) */
-        const int groups = (m + WMAPS - 1) / WMAPS;
-        for (int g = 0, j0 = 0; g < groups; g++) {
-            const int no = (m - j0 + groups - g - 1) / (groups - g), nbm = wconv_block_max(no);
-            const int blocks = (nvp + nbm - 1) / nbm, per = (nvp + blocks - 1) / blocks;
-            const int long_blocks = nvp - blocks * (per - 1);
-            for (int bk = 0, i0 = 0; bk < blocks; bk++) {
-                const int nb = per - (bk >= long_blocks);
+        if (m != plan_m) { /* a new count of maps: plan its groups (the divisions, once) */
+            plan_m = m;
+            groups = (m + WMAPS - 1) / WMAPS;
+            for (int g = 0, j0 = 0; g < groups; j0 += gsize[g++]) {
+                const int no = gsize[g] = (m - j0 + groups - g - 1) / (groups - g);
+                if (blocks[no]) continue;
+                const int nbm = wconv_block_max(no);
+                blocks[no] = (nvp + nbm - 1) / nbm, per[no] = (nvp + blocks[no] - 1) / blocks[no];
+                long_blocks[no] = nvp - blocks[no] * (per[no] - 1);
+            }
+        }
+        for (int g = 0, j0 = 0; g < groups; j0 += gsize[g++]) {
+            const int no = gsize[g];
+            for (int bk = 0, i0 = 0; bk < blocks[no]; bk++) {
+                const int nb = per[no] - (bk >= long_blocks[no]);
                 WCFWD_NO(no, nb, obl + j0, kl + j0, xc, ps, ow, i0);
                 i0 += nb;
             }
-            j0 += no;
         }
     }
     if (ob == out) return;
