@@ -1465,6 +1465,67 @@ void subsamp_forward(real *out, const real *in, const real *coef, const real *bi
         subsamp_fwd_fast(out, in, coef, bias, c, h, w);
 }
 
+#ifdef LENET_WIDE
+/* subsamp_fwd_fast on 16 lanes where a map's rows are at least 16 wide (S2's 28; S4's 10
+ * take the 8-lane rows): each sum is taken in the same order, (in[2y][2x] + in[2y+1][2x]) +
+ * (in[2y][2x+1] + in[2y+1][2x+1]), then coef s + bias, so the same bits */
+#define WEVENS(a, b) \
+    __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30)
+#define WODDS(a, b) \
+    __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31)
+WIDE_FN ALWAYS_INLINE void wsubsamp_rows(real *R, const real *ip, int oh, int w) {
+    for (int y = 0; y < oh; y++) {
+        const real *a = ip + (size_t)2 * y * w, *b = a + w;
+        real *r = R + (size_t)y * w;
+        int x = 0;
+        for (; x + WL <= w; x += WL) wstore(r + x, wload(a + x) + wload(b + x));
+        if (x < w) /* the last vector ends at w: a few values again, the same */
+            wstore(r + w - WL, wload(a + w - WL) + wload(b + w - WL));
+    }
+}
+WIDE_FN ALWAYS_INLINE wvec wsubsamp_pairs(const real *R, int q) {
+    const wvec a = wload(R + 2 * q), b = wload(R + 2 * q + WL);
+    return WEVENS(a, b) + WODDS(a, b);
+}
+WIDE_FN ALWAYS_INLINE void wsubsamp_fwd(real *out, const real *in, const real *coef,
+                                        const real *bias, int c, int h, int w) {
+    const int oh = h / 2, n = oh * (w / 2);
+    ALIGNED real R[SUB_MAXR];
+    for (int m = 0; m < c; m++) {
+        if (w >= WL)
+            wsubsamp_rows(R, in + (size_t)m * h * w, oh, w);
+        else
+            subsamp_rows(R, in + (size_t)m * h * w, oh, w, 0);
+        real *op = out + (size_t)m * n;
+        int q = 0;
+        for (; q + WL <= n; q += WL) wstore(op + q, coef[m] * wsubsamp_pairs(R, q) + bias[m]);
+        if (q < n) /* the last vector ends at n (values again, the same) */
+            wstore(op + n - WL, coef[m] * wsubsamp_pairs(R, n - WL) + bias[m]);
+    }
+}
+WIDE_FN static void wsubsamp_forward(real *out, const real *in, const real *coef,
+                                     const real *bias, int c, int h, int w) {
+    if (h == C1_H && w == C1_H)
+        wsubsamp_fwd(out, in, coef, bias, c, C1_H, C1_H);
+    else if (h == C3_H && w == C3_H)
+        wsubsamp_fwd(out, in, coef, bias, c, C3_H, C3_H);
+    else
+        wsubsamp_fwd(out, in, coef, bias, c, h, w);
+}
+void subsamp_forward_wide(real *out, const real *in, const real *coef, const real *bias, int c,
+                          int h, int w) {
+    if (wide_on && subsamp_fast_fits(h, w) && (h / 2) * (w / 2) >= WL)
+        wsubsamp_forward(out, in, coef, bias, c, h, w);
+    else
+        subsamp_forward(out, in, coef, bias, c, h, w);
+}
+#else
+void subsamp_forward_wide(real *out, const real *in, const real *coef, const real *bias, int c,
+                          int h, int w) {
+    subsamp_forward(out, in, coef, bias, c, h, w);
+}
+#endif
+
 /* the sum of squares of the 2x2 block at p (row stride w) */
 static inline real block_sumsq(const real *p, int w) {
     return p[0] * p[0] + p[1] * p[1] + p[w] * p[w] + p[w + 1] * p[w + 1];

@@ -107,6 +107,9 @@ void conv_forward_wide(real *out, const real *in, const real *wt, const real *b,
                        const unsigned char *table, int cin, int cout, int h, int w);
 /* squash_forward on 16 lanes the same way (the same bits), for the same use */
 void squash_forward_wide(real *x, const real *a, int n, lenet_squash kind);
+/* subsamp_forward on 16 lanes the same way (the same bits), for the same use */
+void subsamp_forward_wide(real *out, const real *in, const real *coef, const real *bias, int c,
+                          int h, int w);
 /* linear_forward_n the same way (the same bits) for n <= LINEAR_N_WIDE = LENET_FORWARD_N
  * inputs: 8 or 4 at a time on 16 lanes, two to a vector, the rest through linear_forward_n */
 enum { LINEAR_N_WIDE = LENET_FORWARD_N };

@@ -404,6 +404,28 @@ static void compare_wide_squash(int n, gsl_rng *r) {
     free(x2);
 }
 
+/* subsamp_forward_wide against subsamp_forward, bit for bit */
+static void compare_wide_subsamp(int c, int h, int w, gsl_rng *r) {
+    const size_t nin = (size_t)c * h * w, nout = (size_t)c * (h / 2) * (w / 2);
+    real *in = malloc(nin * sizeof(real)), *coef = malloc((size_t)c * sizeof(real));
+    real *bias = malloc((size_t)c * sizeof(real));
+    real *o1 = malloc(nout * sizeof(real)), *o2 = malloc(nout * sizeof(real));
+    fill(in, nin, r);
+    fill(coef, (size_t)c, r);
+    fill(bias, (size_t)c, r);
+    subsamp_forward(o1, in, coef, bias, c, h, w);
+    subsamp_forward_wide(o2, in, coef, bias, c, h, w);
+    const int same = memcmp(o1, o2, nout * sizeof(real)) == 0;
+    if (check_verbose || !same)
+        printf("# subsamp_forward_wide %dx%dx%d: %s\n", c, h, w, same ? "same bits" : "differs");
+    CHECK(same);
+    free(in);
+    free(coef);
+    free(bias);
+    free(o1);
+    free(o2);
+}
+
 static void compare_wide(gsl_rng *r) {
     if (!layers_wide())
         printf("SKIP wide: no AVX-512 (x86-64-v4) here; the 16-lane kernels are not compared "
@@ -419,6 +441,11 @@ static void compare_wide(gsl_rng *r) {
     const int sizes[] = {C1_N * C1_H * C1_H, S2_N * S2_H * S2_H, C3_N * C3_H * C3_H,
                          S4_N * S4_H * S4_H, C5_N, F6_N, 203, 13};
     for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) compare_wide_squash(sizes[k], r);
+    compare_wide_subsamp(C1_N, C1_H, C1_H, r); /* S2: rows of 28 (16 + 12), 196 outputs a map */
+    compare_wide_subsamp(C3_N, C3_H, C3_H, r); /* S4: rows of 10 (8-lane), 25 a map */
+    compare_wide_subsamp(3, 9, 36, r);         /* an odd height (last row unused), 72 a map */
+    compare_wide_subsamp(2, 12, 32, r);        /* rows of two whole vectors */
+    compare_wide_subsamp(2, 6, 6, r);          /* 9 outputs a map: below 16, the 8-lane code */
     compare_linear_n(S4_N * S4_H * S4_H, C5_N, 1, r); /* C5: 400 -> 120: 20 blocks of 6, 24 of 5 */
     compare_linear_n(C5_N, F6_N, 1, r);               /* F6: 120 -> 84 */
     compare_linear_n(F6_N, OUT_N, 1, r);              /* the linear output: 84, a tail of 4 */
