@@ -1763,6 +1763,43 @@ void maxpool_forward(real *out, const real *in, int c, int h, int w) {
         }
 }
 
+#ifdef LENET_WIDE
+/* maxpool_fwd_run on 16 lanes: block_max of the 16 blocks whose top-left inputs are r0[0],
+ * r0[2], .. (r1: the row below), lane by lane in block_max's order: the same bits */
+WIDE_FN ALWAYS_INLINE wvec wmaxpool_fwd_run(const real *r0, const real *r1) {
+    const wvec a = wload(r0), b = wload(r0 + WL), c = wload(r1), d = wload(r1 + WL);
+    wvec v = WEVENS(a, b), t = WODDS(a, b);
+    v = wselect(t > v, t, v);
+    t = WEVENS(c, d);
+    v = wselect(t > v, t, v);
+    t = WODDS(c, d);
+    return wselect(t > v, t, v);
+}
+/* maxpool_forward for an even h and w whose output rows fit a run of 16 (C1's 28: rows of
+ * 14), the same way: each output row by one run but the very last, which the plain loop
+ * takes (a run reads past its two input rows and writes past its output row, into the next,
+ * computed after it) */
+WIDE_FN static void wmaxpool_forward(real *out, const real *in, int c, int h, int w) {
+    const int oh = h / 2, ow = w / 2, rows = c * oh;
+    for (int y = 0; y < rows - 1; y++) {
+        const real *ip = in + (size_t)2 * y * w;
+        wstore(out + (size_t)y * ow, wmaxpool_fwd_run(ip, ip + w));
+    }
+    const real *ip = in + (size_t)2 * (rows - 1) * w;
+    for (int x = 0; x < ow; x++) out[(size_t)(rows - 1) * ow + x] = block_max(ip + 2 * x, w);
+}
+void maxpool_forward_wide(real *out, const real *in, int c, int h, int w) {
+    if (wide_on && h % 2 == 0 && w % 2 == 0 && w / 2 <= WL && WL <= w)
+        wmaxpool_forward(out, in, c, h, w);
+    else
+        maxpool_forward(out, in, c, h, w);
+}
+#else
+void maxpool_forward_wide(real *out, const real *in, int c, int h, int w) {
+    maxpool_forward(out, in, c, h, w);
+}
+#endif
+
 /* din rows 2y, 2y + 1 (of the map dp) from D0, D1 (oh,w): maxpool_rows's inverse */
 ALWAYS_INLINE void maxpool_unrows(real *dp, const real *D0, const real *D1, int oh, int w) {
     for (int y = 0; y < oh; y++) {

@@ -81,6 +81,8 @@ void subsamp_backward2_eq23_set(real *ddin, real *hcoef, real *hbias, const real
  * in (c,h,w) -> out (c,h/2,w/2): max of each 2x2 block; no parameters. The derivative goes to
  * the first maximal input of each block (row-major), as in PyTorch. */
 void maxpool_forward(real *out, const real *in, int c, int h, int w);
+/* maxpool_forward on 16 lanes where it fits (the same bits), for evaluation */
+void maxpool_forward_wide(real *out, const real *in, int c, int h, int w);
 void maxpool_backward(real *din, const real *dout, const real *in, int c, int h, int w);
 void maxpool_backward2(real *ddin, const real *ddout, const real *in, int c, int h, int w);
 

@@ -467,6 +467,8 @@ static void forward_features(const lenet_model *m, lenet_acts *a, int wide) {
         wide ? squash_forward_wide : squash_forward;
     void (*const subsamp)(real *, const real *, const real *, const real *, int, int, int) =
         wide ? subsamp_forward_wide : subsamp_forward;
+    void (*const maxpool)(real *, const real *, int, int, int) =
+        wide ? maxpool_forward_wide : maxpool_forward;
     const unsigned char *t3 = &m->table[0][0];
     lenet_layers *A = &a->a, *X = &a->x;
     conv(A->c1, X->in, w->c1w, w->c1b, NULL, 1, C1_N, LENET_IN, LENET_IN);
@@ -475,7 +477,7 @@ static void forward_features(const lenet_model *m, lenet_acts *a, int wide) {
         subsamp(A->s2, X->c1, pool_coef(m, w->s2c, ce, S2_N), w->s2b, S2_N, C1_H, C1_H);
         squash(X->s2, A->s2, S2_N * S2_H * S2_H, f);
     } else {
-        maxpool_forward(X->s2, X->c1, S2_N, C1_H, C1_H);
+        maxpool(X->s2, X->c1, S2_N, C1_H, C1_H);
     }
     conv(A->c3, X->s2, w->c3w, w->c3b, t3, S2_N, C3_N, S2_H, S2_H);
     squash(X->c3, A->c3, C3_N * C3_H * C3_H, f);
@@ -483,7 +485,7 @@ static void forward_features(const lenet_model *m, lenet_acts *a, int wide) {
         subsamp(A->s4, X->c3, pool_coef(m, w->s4c, ce, S4_N), w->s4b, S4_N, C3_H, C3_H);
         squash(X->s4, A->s4, S4_N * S4_H * S4_H, f);
     } else {
-        maxpool_forward(X->s4, X->c3, S4_N, C3_H, C3_H);
+        maxpool(X->s4, X->c3, S4_N, C3_H, C3_H);
     }
 }
 

@@ -426,6 +426,26 @@ static void compare_wide_subsamp(int c, int h, int w, gsl_rng *r) {
     free(o2);
 }
 
+/* maxpool_forward_wide against maxpool_forward, bit for bit; ties planted (equal values in a
+ * block: the first maximum's value either way, and -0 against +0) */
+static void compare_wide_maxpool(int c, int h, int w, gsl_rng *r) {
+    const size_t nin = (size_t)c * h * w, nout = (size_t)c * (h / 2) * (w / 2);
+    real *in = malloc(nin * sizeof(real));
+    real *o1 = malloc(nout * sizeof(real)), *o2 = malloc(nout * sizeof(real));
+    fill(in, nin, r);
+    for (size_t i = 0; i + 1 < nin; i += 7) in[i + 1] = in[i];
+    for (size_t i = 0; i + 1 < nin; i += 11) in[i] = 0, in[i + 1] = -(real)0;
+    maxpool_forward(o1, in, c, h, w);
+    maxpool_forward_wide(o2, in, c, h, w);
+    const int same = memcmp(o1, o2, nout * sizeof(real)) == 0;
+    if (check_verbose || !same)
+        printf("# maxpool_forward_wide %dx%dx%d: %s\n", c, h, w, same ? "same bits" : "differs");
+    CHECK(same);
+    free(in);
+    free(o1);
+    free(o2);
+}
+
 static void compare_wide(gsl_rng *r) {
     if (!layers_wide())
         printf("SKIP wide: no AVX-512 (x86-64-v4) here; the 16-lane kernels are not compared "
@@ -446,6 +466,10 @@ static void compare_wide(gsl_rng *r) {
     compare_wide_subsamp(3, 9, 36, r);         /* an odd height (last row unused), 72 a map */
     compare_wide_subsamp(2, 12, 32, r);        /* rows of two whole vectors */
     compare_wide_subsamp(2, 6, 6, r);          /* 9 outputs a map: below 16, the 8-lane code */
+    compare_wide_maxpool(C1_N, C1_H, C1_H, r); /* rows of 14: one run of 16 each */
+    compare_wide_maxpool(C3_N, C3_H, C3_H, r); /* rows of 5: the 8-lane code */
+    compare_wide_maxpool(3, 6, 32, r);         /* rows of 16 exactly */
+    compare_wide_maxpool(2, 9, 20, r);         /* an odd height: the 8-lane code */
     compare_linear_n(S4_N * S4_H * S4_H, C5_N, 1, r); /* C5: 400 -> 120: 20 blocks of 6, 24 of 5 */
     compare_linear_n(C5_N, F6_N, 1, r);               /* F6: 120 -> 84 */
     compare_linear_n(F6_N, OUT_N, 1, r);              /* the linear output: 84, a tail of 4 */
