@@ -626,39 +626,39 @@ WIDE_FN ALWAYS_INLINE void wconv_cfwd_block(int nb, int no, real *const *ob,
     for (int j = 0; j < no; j++)
         for (int v = 0; v < nb; v++) wstore(ob[j] + (i0 + v) * WL, acc[j][v]);
 }
-/* wconv_cfwd_block with literal no and nb, nb <= 4, 6 or WBLOCK = 7 */
-#define WCFWD_NB4(no, nb, ...)                                                             \
+/* the block F(nb, no, ...) with literal no and nb, nb <= 4, 6 or WBLOCK = 7 */
+#define WCFWD_NB4(F, no, nb, ...)                                                          \
     switch (nb) {                                                                          \
-    case 1: wconv_cfwd_block(1, no, __VA_ARGS__); break;                                   \
-    case 2: wconv_cfwd_block(2, no, __VA_ARGS__); break;                                   \
-    case 3: wconv_cfwd_block(3, no, __VA_ARGS__); break;                                   \
-    default: wconv_cfwd_block(4, no, __VA_ARGS__); break;                                  \
+    case 1: F(1, no, __VA_ARGS__); break;                                                  \
+    case 2: F(2, no, __VA_ARGS__); break;                                                  \
+    case 3: F(3, no, __VA_ARGS__); break;                                                  \
+    default: F(4, no, __VA_ARGS__); break;                                                 \
     }
-#define WCFWD_NB6(no, nb, ...)                                                             \
+#define WCFWD_NB6(F, no, nb, ...)                                                          \
     if ((nb) > 4) {                                                                        \
         if ((nb) == 5)                                                                     \
-            wconv_cfwd_block(5, no, __VA_ARGS__);                                          \
+            F(5, no, __VA_ARGS__);                                                         \
         else                                                                               \
-            wconv_cfwd_block(6, no, __VA_ARGS__);                                          \
+            F(6, no, __VA_ARGS__);                                                         \
     } else {                                                                               \
-        WCFWD_NB4(no, nb, __VA_ARGS__);                                                    \
+        WCFWD_NB4(F, no, nb, __VA_ARGS__);                                                 \
     }
-#define WCFWD_NB7(no, nb, ...)                                                             \
+#define WCFWD_NB7(F, no, nb, ...)                                                          \
     if ((nb) == 7) {                                                                       \
-        wconv_cfwd_block(7, no, __VA_ARGS__);                                              \
+        F(7, no, __VA_ARGS__);                                                             \
     } else {                                                                               \
-        WCFWD_NB6(no, nb, __VA_ARGS__);                                                    \
+        WCFWD_NB6(F, no, nb, __VA_ARGS__);                                                 \
     }
-_Static_assert(WBLOCK == 7 && WMAPS == 6 && WACC == 24, "wconv_group's switch is written for these");
-/* the block of no maps (1 .. WMAPS) and nb vectors (at most wconv_block_max(no)) */
-#define WCFWD_NO(no, nb, ...)                                                              \
+_Static_assert(WBLOCK == 7 && WMAPS == 6 && WACC == 24, "WCFWD_NO's switch is written for these");
+/* the block F of no maps (1 .. WMAPS) and nb vectors (at most wconv_block_max(no)) */
+#define WCFWD_NO(F, no, nb, ...)                                                           \
     switch (no) {                                                                          \
-    case 1: WCFWD_NB7(1, nb, __VA_ARGS__); break;                                          \
-    case 2: WCFWD_NB7(2, nb, __VA_ARGS__); break;                                          \
-    case 3: WCFWD_NB7(3, nb, __VA_ARGS__); break;                                          \
-    case 4: WCFWD_NB6(4, nb, __VA_ARGS__); break;                                          \
-    case 5: WCFWD_NB4(5, nb, __VA_ARGS__); break;                                          \
-    default: WCFWD_NB4(6, nb, __VA_ARGS__); break;                                         \
+    case 1: WCFWD_NB7(F, 1, nb, __VA_ARGS__); break;                                       \
+    case 2: WCFWD_NB7(F, 2, nb, __VA_ARGS__); break;                                       \
+    case 3: WCFWD_NB7(F, 3, nb, __VA_ARGS__); break;                                       \
+    case 4: WCFWD_NB6(F, 4, nb, __VA_ARGS__); break;                                       \
+    case 5: WCFWD_NB4(F, 5, nb, __VA_ARGS__); break;                                       \
+    default: WCFWD_NB4(F, 6, nb, __VA_ARGS__); break;                                      \
     }
 /* vectors per block for a group of g output maps: g nb accumulators at most WACC */
 static inline int wconv_block_max(int g) { return WACC / g < WBLOCK ? WACC / g : WBLOCK; }
@@ -704,7 +704,7 @@ WIDE_FN ALWAYS_INLINE void wconv_cfwd(real *out, real *ob, const real *xs, const
             const int no = gsize[g];
             for (int bk = 0, i0 = 0; bk < blocks[no]; bk++) {
                 const int nb = per[no] - (bk >= long_blocks[no]);
-                WCFWD_NO(no, nb, obl + j0, kl + j0, xc, ps, ow, i0);
+                WCFWD_NO(wconv_cfwd_block, no, nb, obl + j0, kl + j0, xc, ps, ow, i0);
                 i0 += nb;
             }
         }
@@ -736,6 +736,67 @@ WIDE_FN ALWAYS_INLINE void wconv_shifted_planes(real *xs, const real *in, int ci
             }
 }
 
+/* Without a table (C1; the modern variant's C3) every input map feeds every output map, so a
+ * block of output maps and vectors takes all the input maps in turn, its accumulators in
+ * registers from the bias to the last tap and stored once, straight into out (a map's last
+ * vector under a mask where oh ow is not a whole number of vectors): no planes of partial
+ * sums, no bias fill, no copy. Each output takes the same terms in the same order (bias, then
+ * each input map's taps in turn), so the same bits. */
+
+/* out maps op[j] (j < no) at vectors i0 .. i0 + nb - 1 from xs (cin maps' shifted planes),
+ * kj[j]: the cin kernels of output map j in input order; last: 0, or the lanes of the block's
+ * last vector inside the map */
+WIDE_FN ALWAYS_INLINE void wconv_full_block(int nb, int no, real *const *op,
+                                            const real *const *kj, const real *bj,
+                                            const real *xs, int cin, int ps, int ow, int i0,
+                                            __mmask16 last) {
+    wvec acc[WMAPS][WBLOCK];
+    for (int j = 0; j < no; j++)
+        for (int v = 0; v < nb; v++) acc[j][v] = (wvec){0} + bj[j];
+    for (int c = 0; c < cin; c++) {
+        const real *xc = xs + (size_t)c * K * ps;
+        for (int ky = 0; ky < K; ky++)
+            for (int kx = 0; kx < K; kx++) {
+                const real *src = xc + (size_t)kx * ps + ky * ow + (size_t)i0 * WL;
+                const int t = (c * K + ky) * K + kx;
+                for (int v = 0; v < nb; v++) {
+                    const wvec x = no > 1 ? wload_once(src + v * WL) : wload(src + v * WL);
+                    for (int j = 0; j < no; j++) acc[j][v] += kj[j][t] * x;
+                }
+            }
+    }
+    for (int j = 0; j < no; j++)
+        for (int v = 0; v < nb; v++)
+            if (v == nb - 1 && last)
+                _mm512_mask_storeu_ps(op[j] + (i0 + v) * WL, last, (__m512)acc[j][v]);
+            else
+                wstore(op[j] + (i0 + v) * WL, acc[j][v]);
+}
+
+/* out (cout, oh ow) from xs (with WL zeros after it), every pair connected */
+WIDE_FN ALWAYS_INLINE void wconv_full(real *out, const real *xs, const real *wt, const real *b,
+                                      int cin, int cout, int h, int ow) {
+    const int n = (h - K + 1) * ow, nvp = (n + WL - 1) / WL, ps = h * ow;
+    const __mmask16 tail = (__mmask16)((1u << (n % WL)) - 1);
+    const int groups = (cout + WMAPS - 1) / WMAPS;
+    for (int g = 0, o0 = 0; g < groups; g++) {
+        const int no = (cout - o0 + groups - g - 1) / (groups - g), nbm = wconv_block_max(no);
+        const int blocks = (nvp + nbm - 1) / nbm, per = (nvp + blocks - 1) / blocks;
+        const int long_blocks = nvp - blocks * (per - 1);
+        real *op[WMAPS];
+        const real *kj[WMAPS];
+        for (int j = 0; j < no; j++)
+            op[j] = out + (size_t)(o0 + j) * n, kj[j] = wt + (size_t)(o0 + j) * cin * K * K;
+        for (int bk = 0, i0 = 0; bk < blocks; bk++) {
+            const int nb = per - (bk >= long_blocks);
+            const __mmask16 last = i0 + nb == nvp ? tail : 0;
+            WCFWD_NO(wconv_full_block, no, nb, op, kj, b + o0, xs, cin, ps, ow, i0, last);
+            i0 += nb;
+        }
+        o0 += no;
+    }
+}
+
 /* conv_forward's compact path on 16 lanes; 0 where the layer does not fit it (the caller
  * then takes the 8-lane code) */
 WIDE_FN static int wconv_forward(real *out, const real *in, const real *wt, const real *b,
@@ -752,6 +813,15 @@ WIDE_FN static int wconv_forward(real *out, const real *in, const real *wt, cons
     else
         wconv_shifted_planes(xs, in, cin, h, w, ow, h * ow);
     memset(xs + (size_t)cin * K * h * ow, 0, WL * sizeof(real));
+    if (!table) {
+        if (h == S2_H && ow == C3_H)
+            wconv_full(out, xs, wt, b, cin, cout, S2_H, C3_H);
+        else if (h == LENET_IN && ow == C1_H)
+            wconv_full(out, xs, wt, b, cin, cout, LENET_IN, C1_H);
+        else
+            wconv_full(out, xs, wt, b, cin, cout, h, ow);
+        return 1;
+    }
     if (h == S2_H && ow == C3_H)
         wconv_cfwd(out, ob, xs, wt, b, table, cin, cout, S2_H, C3_H);
     else if (h == LENET_IN && ow == C1_H)
