@@ -1247,6 +1247,7 @@ void linear_forward(real *out, const real *in, const real *wt, const real *b, in
  * (measured, C5 alone: 8 inputs 5 rows at a time take 0.79 us an input, 6 rows spill
  * accumulators, 1.73 us; 4 inputs 6 rows 1.47 us). */
 enum { WROWS = 6, WROWS8 = 5, WPAIRS = 4 };
+_Static_assert(WROWS == 6 && WROWS8 <= 5, "wlinear_forward_np's switch is written for these");
 /* p[0 .. 7] in both halves: one load that broadcasts (vbroadcastf32x8), where a load and a
  * shuffle would take the port the multiply-adds need */
 WIDE_FN ALWAYS_INLINE wvec wload_twice(const real *p) {
@@ -1290,36 +1291,32 @@ WIDE_FN ALWAYS_INLINE void wlinear_fwd_block(int nr, int np, real *const *out,
     }
 }
 
-/* out[q] = wt in[q] + b for 2 np = 4 or 8 inputs q, nin <= WLIN_MAXIN */
+/* out[q] = wt in[q] + b for 2 np inputs q, np = 2 (6 rows a block) or 4 (5 rows: 6 would
+ * spill accumulators), nin <= WLIN_MAXIN */
 enum { WLIN_MAXIN = 1024 };
-WIDE_FN static void wlinear_forward4(real *const *out, const real *const *in, const real *wt,
-                                     const real *b, int nin, int nout) {
-    wvec xp[WLIN_MAXIN / LANES * 2];
-    wlinear_pairs(xp, 2, in, nin / LANES * LANES);
-    for (int o0 = 0; o0 < nout; o0 += WROWS) {
-        switch (nout - o0 < WROWS ? nout - o0 : WROWS) {
-        case 1: wlinear_fwd_block(1, 2, out, in, xp, wt, b, nin, o0); break;
-        case 2: wlinear_fwd_block(2, 2, out, in, xp, wt, b, nin, o0); break;
-        case 3: wlinear_fwd_block(3, 2, out, in, xp, wt, b, nin, o0); break;
-        case 4: wlinear_fwd_block(4, 2, out, in, xp, wt, b, nin, o0); break;
-        case 5: wlinear_fwd_block(5, 2, out, in, xp, wt, b, nin, o0); break;
-        default: wlinear_fwd_block(6, 2, out, in, xp, wt, b, nin, o0); break;
+WIDE_FN ALWAYS_INLINE void wlinear_forward_np(int np, real *const *out, const real *const *in,
+                                             const real *wt, const real *b, int nin, int nout) {
+    const int rows = np == 2 ? WROWS : WROWS8;
+    wvec xp[WLIN_MAXIN / LANES * WPAIRS];
+    wlinear_pairs(xp, np, in, nin / LANES * LANES);
+    for (int o0 = 0; o0 < nout; o0 += rows) {
+        switch (nout - o0 < rows ? nout - o0 : rows) {
+        case 1: wlinear_fwd_block(1, np, out, in, xp, wt, b, nin, o0); break;
+        case 2: wlinear_fwd_block(2, np, out, in, xp, wt, b, nin, o0); break;
+        case 3: wlinear_fwd_block(3, np, out, in, xp, wt, b, nin, o0); break;
+        case 4: wlinear_fwd_block(4, np, out, in, xp, wt, b, nin, o0); break;
+        case 5: wlinear_fwd_block(5, np, out, in, xp, wt, b, nin, o0); break;
+        default: wlinear_fwd_block(WROWS, np, out, in, xp, wt, b, nin, o0); break;
         }
     }
 }
+WIDE_FN static void wlinear_forward4(real *const *out, const real *const *in, const real *wt,
+                                     const real *b, int nin, int nout) {
+    wlinear_forward_np(2, out, in, wt, b, nin, nout);
+}
 WIDE_FN static void wlinear_forward8(real *const *out, const real *const *in, const real *wt,
                                      const real *b, int nin, int nout) {
-    wvec xp[WLIN_MAXIN / LANES * 4];
-    wlinear_pairs(xp, 4, in, nin / LANES * LANES);
-    for (int o0 = 0; o0 < nout; o0 += WROWS8) {
-        switch (nout - o0 < WROWS8 ? nout - o0 : WROWS8) {
-        case 1: wlinear_fwd_block(1, 4, out, in, xp, wt, b, nin, o0); break;
-        case 2: wlinear_fwd_block(2, 4, out, in, xp, wt, b, nin, o0); break;
-        case 3: wlinear_fwd_block(3, 4, out, in, xp, wt, b, nin, o0); break;
-        case 4: wlinear_fwd_block(4, 4, out, in, xp, wt, b, nin, o0); break;
-        default: wlinear_fwd_block(5, 4, out, in, xp, wt, b, nin, o0); break;
-        }
-    }
+    wlinear_forward_np(4, out, in, wt, b, nin, nout);
 }
 
 void linear_forward_n_wide(real *const *out, const real *const *in, const real *wt,
