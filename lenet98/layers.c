@@ -407,6 +407,17 @@ void linear_backward_ref(real *din, real *dwt, real *db, const real *dout, const
         WITH_LITERAL_NB4(nb, F, __VA_ARGS__);                                              \
     }
 
+/* n split into parts as even as they can be, the larger first: part k (k < parts) is
+ * q + (k < r) (13 vectors in 3 blocks: 5 + 4 + 4, not 5 + 5 + 3) */
+typedef struct {
+    int parts, q, r;
+} even_split;
+static inline even_split split_even(int n, int parts) {
+    assert(parts > 0);
+    return (even_split){parts, n / parts, n % parts};
+}
+static inline int split_part(even_split s, int k) { return s.q + (k < s.r); }
+
 /* vectors per block to cover n reals (n >= LANES) in as few, as even blocks as possible */
 static int block_size(int n) {
     const int chunks = (n + LANES - 1) / LANES, blocks = (chunks + BLOCK - 1) / BLOCK;
@@ -519,10 +530,9 @@ ALWAYS_INLINE void conv_cfwd(real *out, real *ob, const real *xs, const real *wt
                              const real *b, const unsigned char *table, int cin, int cout,
                              int h, int ow) {
     const int n = (h - K + 1) * ow, nvp = (n + LANES - 1) / LANES, os = nvp * LANES;
-    /* blocks as even as they can be: long_blocks of per vectors, then per - 1 (13 = 5 + 4 + 4,
-     * not 5 + 5 + 3: a short block's few accumulators wait on their multiply-adds) */
-    const int blocks = (nvp + CFWD_NB - 1) / CFWD_NB, per = (nvp + blocks - 1) / blocks;
-    const int long_blocks = nvp - blocks * (per - 1);
+    /* blocks as even as they can be (a short block's few accumulators wait on their
+     * multiply-adds) */
+    const even_split blocks = split_even(nvp, (nvp + CFWD_NB - 1) / CFWD_NB);
     if (os == n) ob = out;
     for (int o = 0; o < cout; o++)
         for (int i = 0; i < os; i++) ob[(size_t)o * os + i] = b[o];
@@ -544,8 +554,8 @@ ALWAYS_INLINE void conv_cfwd(real *out, real *ob, const real *xs, const real *wt
                 if (no < 2) continue;
             }
             if (!no) break;
-            for (int bk = 0, i0 = 0; bk < blocks; bk++) {
-                const int nb = per - (bk >= long_blocks);
+            for (int bk = 0, i0 = 0; bk < blocks.parts; bk++) {
+                const int nb = split_part(blocks, bk);
                 if (no == 2) {
                     WITH_LITERAL_NB5(nb, conv_cfwd_two, obj, kj, xc, ps, ow, i0);
                 } else {
@@ -650,7 +660,7 @@ WIDE_FN ALWAYS_INLINE void wconv_cfwd_block(int nb, int no, real *const *ob,
         WCFWD_NB6(F, no, nb, __VA_ARGS__);                                                 \
     }
 _Static_assert(WBLOCK == 7 && WMAPS == 6 && WACC == 24, "WCFWD_NO's switch is written for these");
-/* the block F of no maps (1 .. WMAPS) and nb vectors (at most wconv_block_max(no)) */
+/* the block F of no maps (1 .. WMAPS) and nb vectors (no nb at most WACC, nb at most WBLOCK) */
 #define WCFWD_NO(F, no, nb, ...)                                                           \
     switch (no) {                                                                          \
     case 1: WCFWD_NB7(F, 1, nb, __VA_ARGS__); break;                                       \
@@ -660,8 +670,13 @@ _Static_assert(WBLOCK == 7 && WMAPS == 6 && WACC == 24, "WCFWD_NO's switch is wr
     case 5: WCFWD_NB4(F, 5, nb, __VA_ARGS__); break;                                       \
     default: WCFWD_NB4(F, 6, nb, __VA_ARGS__); break;                                      \
     }
-/* vectors per block for a group of g output maps: g nb accumulators at most WACC */
-static inline int wconv_block_max(int g) { return WACC / g < WBLOCK ? WACC / g : WBLOCK; }
+/* nvp vectors in blocks for a group of g output maps: g nb accumulators at most WACC */
+static inline even_split wconv_blocks(int nvp, int g) {
+    const int nbm = WACC / g < WBLOCK ? WACC / g : WBLOCK;
+    return split_even(nvp, (nvp + nbm - 1) / nbm);
+}
+/* m output maps in groups of at most WMAPS (C3's 10: 5 + 5, not 6 + 4) */
+static inline even_split wconv_groups(int m) { return split_even(m, (m + WMAPS - 1) / WMAPS); }
 
 /* conv_cfwd on 16 lanes (xs with WL zeros after it); ob: cout planes of whole vectors (out
  * itself when oh ow is a whole number of vectors), copied into out by whole vectors and one
@@ -678,10 +693,10 @@ WIDE_FN ALWAYS_INLINE void wconv_cfwd(real *out, real *ob, const real *xs, const
     conv_pairs(at, table, cin, cout);
     for (int i = 0; i < cin * cout; i++) kp[i] = at[i] < 0 ? NULL : wt + at[i];
     const int ps = h * ow;
-    /* each input map's output maps in groups as even as they can be (C3's 10 maps: 5 + 5, not
-     * 6 + 4), and a group's vectors in blocks as even as they can be (7 = 4 + 3) */
-    int plan_m = -1, groups = 0, gsize[CONV_MAXMAPS];
-    int blocks[WMAPS + 1] = {0}, per[WMAPS + 1], long_blocks[WMAPS + 1];
+    /* each input map's output maps in groups, each group's vectors in blocks (7 = 4 + 3), as
+     * even as they can be; the blocks of each group size planned once */
+    even_split blocks[WMAPS + 1];
+    for (int g = 1; g <= WMAPS; g++) blocks[g] = wconv_blocks(nvp, g);
     for (int c = 0; c < cin; c++) {
         const real *xc = xs + (size_t)c * K * ps;
         real *obl[CONV_MAXMAPS];
@@ -689,24 +704,16 @@ WIDE_FN ALWAYS_INLINE void wconv_cfwd(real *out, real *ob, const real *xs, const
         int m = 0; /* the output maps fed by c */
         for (int o = 0; o < cout; o++)
             if (kp[c * cout + o]) obl[m] = ob + (size_t)o * os, kl[m++] = kp[c * cout + o];
-        if (m != plan_m) { /* a new count of maps: plan its groups (the divisions, once) */
-            plan_m = m;
-            groups = (m + WMAPS - 1) / WMAPS;
-            for (int g = 0, j0 = 0; g < groups; j0 += gsize[g++]) {
-                const int no = gsize[g] = (m - j0 + groups - g - 1) / (groups - g);
-                if (blocks[no]) continue;
-                const int nbm = wconv_block_max(no);
-                blocks[no] = (nvp + nbm - 1) / nbm, per[no] = (nvp + blocks[no] - 1) / blocks[no];
-                long_blocks[no] = nvp - blocks[no] * (per[no] - 1);
-            }
-        }
-        for (int g = 0, j0 = 0; g < groups; j0 += gsize[g++]) {
-            const int no = gsize[g];
-            for (int bk = 0, i0 = 0; bk < blocks[no]; bk++) {
-                const int nb = per[no] - (bk >= long_blocks[no]);
+        if (!m) continue;
+        const even_split groups = wconv_groups(m);
+        for (int g = 0, j0 = 0; g < groups.parts; g++) {
+            const int no = split_part(groups, g);
+            for (int bk = 0, i0 = 0; bk < blocks[no].parts; bk++) {
+                const int nb = split_part(blocks[no], bk);
                 WCFWD_NO(wconv_cfwd_block, no, nb, obl + j0, kl + j0, xc, ps, ow, i0);
                 i0 += nb;
             }
+            j0 += no;
         }
     }
     if (ob == out) return;
@@ -778,17 +785,16 @@ WIDE_FN ALWAYS_INLINE void wconv_full(real *out, const real *xs, const real *wt,
                                       int cin, int cout, int h, int ow) {
     const int n = (h - K + 1) * ow, nvp = (n + WL - 1) / WL, ps = h * ow;
     const __mmask16 tail = (__mmask16)((1u << (n % WL)) - 1);
-    const int groups = (cout + WMAPS - 1) / WMAPS;
-    for (int g = 0, o0 = 0; g < groups; g++) {
-        const int no = (cout - o0 + groups - g - 1) / (groups - g), nbm = wconv_block_max(no);
-        const int blocks = (nvp + nbm - 1) / nbm, per = (nvp + blocks - 1) / blocks;
-        const int long_blocks = nvp - blocks * (per - 1);
+    const even_split groups = wconv_groups(cout);
+    for (int g = 0, o0 = 0; g < groups.parts; g++) {
+        const int no = split_part(groups, g);
+        const even_split blocks = wconv_blocks(nvp, no);
         real *op[WMAPS];
         const real *kj[WMAPS];
         for (int j = 0; j < no; j++)
             op[j] = out + (size_t)(o0 + j) * n, kj[j] = wt + (size_t)(o0 + j) * cin * K * K;
-        for (int bk = 0, i0 = 0; bk < blocks; bk++) {
-            const int nb = per - (bk >= long_blocks);
+        for (int bk = 0, i0 = 0; bk < blocks.parts; bk++) {
+            const int nb = split_part(blocks, bk);
             const __mmask16 last = i0 + nb == nvp ? tail : 0;
             WCFWD_NO(wconv_full_block, no, nb, op, kj, b + o0, xs, cin, ps, ow, i0, last);
             i0 += nb;
@@ -797,37 +803,36 @@ WIDE_FN ALWAYS_INLINE void wconv_full(real *out, const real *xs, const real *wt,
     }
 }
 
+/* the 16-lane forward of one layer: xs (the shifted planes, WL zeros after them), then every
+ * pair connected (wconv_full) or a table's pairs (wconv_cfwd, through ob) */
+WIDE_FN ALWAYS_INLINE void wconv_layer(real *out, real *ob, real *xs, const real *in,
+                                       const real *wt, const real *b,
+                                       const unsigned char *table, int cin, int cout, int h,
+                                       int w, int ow) {
+    wconv_shifted_planes(xs, in, cin, h, w, ow, h * ow);
+    memset(xs + (size_t)cin * K * h * ow, 0, WL * sizeof(real));
+    if (table)
+        wconv_cfwd(out, ob, xs, wt, b, table, cin, cout, h, ow);
+    else
+        wconv_full(out, xs, wt, b, cin, cout, h, ow);
+}
+
 /* conv_forward's compact path on 16 lanes; 0 where the layer does not fit it (the caller
  * then takes the 8-lane code) */
 WIDE_FN static int wconv_forward(real *out, const real *in, const real *wt, const real *b,
                                  const unsigned char *table, int cin, int cout, int h, int w) {
     const int oh = h - K + 1, ow = w - K + 1, n = oh * ow, os = (n + WL - 1) / WL * WL;
-    if (n < WL || h * w > CONV_MAXHW || (long)cin * K * h * ow + WL > CONV_MAXXS ||
+    if (n < WL || h * w > CONV_MAXHW || (long)cin * K * h * ow + WL > CONV_MAXXS || cout < 1 ||
         cin > CONV_MAXMAPS || cout > CONV_MAXMAPS || (long)cout * os > CONV_MAXPAD)
         return 0;
     ALIGNED real xs[CONV_MAXXS], ob[CONV_MAXPAD];
-    if (h == S2_H && ow == C3_H) /* the literal sizes make each row's copy a fixed sequence */
-        wconv_shifted_planes(xs, in, cin, S2_H, S2_H, C3_H, S2_H * C3_H);
-    else if (h == LENET_IN && ow == C1_H)
-        wconv_shifted_planes(xs, in, cin, LENET_IN, LENET_IN, C1_H, LENET_IN * C1_H);
-    else
-        wconv_shifted_planes(xs, in, cin, h, w, ow, h * ow);
-    memset(xs + (size_t)cin * K * h * ow, 0, WL * sizeof(real));
-    if (!table) {
-        if (h == S2_H && ow == C3_H)
-            wconv_full(out, xs, wt, b, cin, cout, S2_H, C3_H);
-        else if (h == LENET_IN && ow == C1_H)
-            wconv_full(out, xs, wt, b, cin, cout, LENET_IN, C1_H);
-        else
-            wconv_full(out, xs, wt, b, cin, cout, h, ow);
-        return 1;
-    }
+    /* LeNet's two shapes with literal sizes, so the copies and the taps' offsets are constants */
     if (h == S2_H && ow == C3_H)
-        wconv_cfwd(out, ob, xs, wt, b, table, cin, cout, S2_H, C3_H);
+        wconv_layer(out, ob, xs, in, wt, b, table, cin, cout, S2_H, S2_H, C3_H);
     else if (h == LENET_IN && ow == C1_H)
-        wconv_cfwd(out, ob, xs, wt, b, table, cin, cout, LENET_IN, C1_H);
+        wconv_layer(out, ob, xs, in, wt, b, table, cin, cout, LENET_IN, LENET_IN, C1_H);
     else
-        wconv_cfwd(out, ob, xs, wt, b, table, cin, cout, h, ow);
+        wconv_layer(out, ob, xs, in, wt, b, table, cin, cout, h, w, ow);
     return 1;
 }
 
@@ -1220,16 +1225,20 @@ ALWAYS_INLINE void linear_fwd_block(int nr, int ni, real *const *out, const real
 LENET_HOT
 void linear_forward_n(real *const *out, const real *const *in, const real *wt, const real *b,
                       int nin, int nout, int n) {
-    _Static_assert(LINEAR_N == 4, "the switch below covers n = 1 .. 4");
-    assert(n >= 0 && n <= LINEAR_N);
-    const int rows = n == 1 ? LINEAR_ROWS1 : 3;
-    for (int o0 = 0; n > 0 && o0 < nout; o0 += rows) {
-        const int nr = nout - o0 < rows ? nout - o0 : rows;
-        switch (n) {
-        case 1: LINEAR_FWD_ONE(nr, out, in, wt, b, nin, o0); break;
-        case 2: LINEAR_FWD_ROWS(2, nr, out, in, wt, b, nin, o0); break;
-        case 3: LINEAR_FWD_ROWS(3, nr, out, in, wt, b, nin, o0); break;
-        default: LINEAR_FWD_ROWS(4, nr, out, in, wt, b, nin, o0); break;
+    _Static_assert(LINEAR_N == 4, "the switch below covers 1 .. 4 inputs a sweep");
+    assert(n >= 0);
+    for (int q = 0; q < n; q += LINEAR_N) { /* LINEAR_N inputs a sweep over the weights */
+        const int k = n - q < LINEAR_N ? n - q : LINEAR_N, rows = k == 1 ? LINEAR_ROWS1 : 3;
+        real *const *o = out + q;
+        const real *const *x = in + q;
+        for (int o0 = 0; o0 < nout; o0 += rows) {
+            const int nr = nout - o0 < rows ? nout - o0 : rows;
+            switch (k) {
+            case 1: LINEAR_FWD_ONE(nr, o, x, wt, b, nin, o0); break;
+            case 2: LINEAR_FWD_ROWS(2, nr, o, x, wt, b, nin, o0); break;
+            case 3: LINEAR_FWD_ROWS(3, nr, o, x, wt, b, nin, o0); break;
+            default: LINEAR_FWD_ROWS(4, nr, o, x, wt, b, nin, o0); break;
+            }
         }
     }
 }
@@ -1321,25 +1330,21 @@ WIDE_FN static void wlinear_forward8(real *const *out, const real *const *in, co
 
 void linear_forward_n_wide(real *const *out, const real *const *in, const real *wt,
                            const real *b, int nin, int nout, int n) {
-    assert(n >= 0 && n <= LINEAR_N_WIDE);
-    for (int q = 0; q < n;) {
-        const int on = wide_on && nin <= WLIN_MAXIN;
-        const int left = n - q, k = on && left >= 8 ? 8 : left < LINEAR_N ? left : LINEAR_N;
-        if (on && k == 8)
-            wlinear_forward8(out + q, in + q, wt, b, nin, nout);
-        else if (on && k == LINEAR_N)
+    assert(n >= 0);
+    int q = 0;
+    if (wide_on && nin <= WLIN_MAXIN) {
+        for (; n - q >= 8; q += 8) wlinear_forward8(out + q, in + q, wt, b, nin, nout);
+        if (n - q >= 4) {
             wlinear_forward4(out + q, in + q, wt, b, nin, nout);
-        else
-            linear_forward_n(out + q, in + q, wt, b, nin, nout, k);
-        q += k;
+            q += 4;
+        }
     }
+    linear_forward_n(out + q, in + q, wt, b, nin, nout, n - q); /* the rest */
 }
 #else
 void linear_forward_n_wide(real *const *out, const real *const *in, const real *wt,
                            const real *b, int nin, int nout, int n) {
-    assert(n >= 0 && n <= LINEAR_N_WIDE);
-    for (int q = 0; q < n; q += LINEAR_N)
-        linear_forward_n(out + q, in + q, wt, b, nin, nout, n - q < LINEAR_N ? n - q : LINEAR_N);
+    linear_forward_n(out, in, wt, b, nin, nout, n);
 }
 #endif
 

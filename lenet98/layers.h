@@ -33,9 +33,9 @@ void conv_backward2(real *ddin, real *hwt, real *hb, const real *ddout, const re
 /* ---- full connection: C5 (a 5x5 convolution over 5x5 maps), F6, linear output ---------
  * in (nin) -> out (nout); wt (nout,nin), b (nout). out = wt in + b. */
 void linear_forward(real *out, const real *in, const real *wt, const real *b, int nin, int nout);
-/* The same for n <= LINEAR_N inputs at once (evaluation): out[q] = wt in[q] + b, q < n, the
- * same bits as linear_forward on each; each load of the weights serves all n (C5's 192 KB
- * are then read from L2 once per n images, not once per image). */
+/* The same for n inputs at once (evaluation): out[q] = wt in[q] + b, q < n, the same bits as
+ * linear_forward on each; each load of the weights serves LINEAR_N of them (C5's 192 KB are
+ * then read from L2 once per LINEAR_N images, not once per image). */
 enum { LINEAR_N = 4 };
 void linear_forward_n(real *const *out, const real *const *in, const real *wt, const real *b,
                       int nin, int nout, int n);
@@ -112,9 +112,8 @@ void squash_forward_wide(real *x, const real *a, int n, lenet_squash kind);
 /* subsamp_forward on 16 lanes the same way (the same bits), for the same use */
 void subsamp_forward_wide(real *out, const real *in, const real *coef, const real *bias, int c,
                           int h, int w);
-/* linear_forward_n the same way (the same bits) for n <= LINEAR_N_WIDE = LENET_FORWARD_N
- * inputs: 8 or 4 at a time on 16 lanes, two to a vector, the rest through linear_forward_n */
-enum { LINEAR_N_WIDE = LENET_FORWARD_N };
+/* linear_forward_n the same way (the same bits): 8 and then 4 inputs at a time on 16 lanes,
+ * two to a vector, the rest through linear_forward_n */
 void linear_forward_n_wide(real *const *out, const real *const *in, const real *wt,
                            const real *b, int nin, int nout, int n);
 int layers_wide(void);

@@ -497,12 +497,7 @@ static void net_linear_forward_n(real *const *out, const real *const *in, const 
     (void)wide;
     for (int q = 0; q < n; q++) linear_forward_ref(out[q], in[q], wt, b, nin, nout);
 #else
-    if (wide)
-        linear_forward_n_wide(out, in, wt, b, nin, nout, n);
-    else
-        for (int q = 0; q < n; q += LINEAR_N)
-            linear_forward_n(out + q, in + q, wt, b, nin, nout,
-                             n - q < LINEAR_N ? n - q : LINEAR_N);
+    (wide ? linear_forward_n_wide : linear_forward_n)(out, in, wt, b, nin, nout, n);
 #endif
 }
 

@@ -302,13 +302,12 @@ static void check_squash_clamp(gsl_rng *r) {
 }
 #endif
 
-/* linear_forward_n against linear_forward on each input (wide = 0), for n = 1 .. LINEAR_N,
- * or linear_forward_n_wide against linear_forward_n (wide = 1: n = 4 and 8 on 16 lanes where
- * AVX-512), for n = 1 .. LINEAR_N_WIDE, bit for bit (nout: whole blocks of rows or not; nin:
- * whole vectors or not) */
+/* linear_forward_n against linear_forward on each input (wide = 0), or linear_forward_n_wide
+ * against linear_forward_n (wide = 1: 8 and 4 inputs at a time on 16 lanes where AVX-512),
+ * bit for bit, for n = 1 .. NMAX: one sweep of LINEAR_N or fewer, several, and 8 + 1 (nout:
+ * whole blocks of rows or not; nin: whole vectors or not) */
 static void compare_linear_n(int nin, int nout, int wide, gsl_rng *r) {
-    enum { NMAX = (int)LINEAR_N_WIDE > (int)LINEAR_N ? (int)LINEAR_N_WIDE : (int)LINEAR_N };
-    const int nmax = wide ? LINEAR_N_WIDE : LINEAR_N;
+    enum { NMAX = 2 * LINEAR_N + 1 };
     const size_t ni = (size_t)NMAX * nin, no = (size_t)NMAX * nout;
     real *in = malloc(ni * sizeof(real)), *wt = malloc((size_t)nin * nout * sizeof(real));
     real *b = malloc((size_t)nout * sizeof(real));
@@ -316,16 +315,14 @@ static void compare_linear_n(int nin, int nout, int wide, gsl_rng *r) {
     fill(in, ni, r);
     fill(wt, (size_t)nin * nout, r);
     fill(b, (size_t)nout, r);
-    for (int n = 1; n <= nmax; n++) {
+    for (int n = 1; n <= NMAX; n++) {
         real *out1[NMAX], *out2[NMAX];
         const real *inp[NMAX];
         for (int q = 0; q < n; q++)
             out1[q] = o1 + (size_t)q * nout, out2[q] = o2 + (size_t)q * nout,
             inp[q] = in + (size_t)(NMAX - 1 - q) * nin;
         if (wide) {
-            for (int q = 0; q < n; q += LINEAR_N)
-                linear_forward_n(out1 + q, inp + q, wt, b, nin, nout,
-                                 n - q < LINEAR_N ? n - q : LINEAR_N);
+            linear_forward_n(out1, inp, wt, b, nin, nout, n);
             linear_forward_n_wide(out2, inp, wt, b, nin, nout, n);
         } else {
             for (int q = 0; q < n; q++) linear_forward(out1[q], inp[q], wt, b, nin, nout);
@@ -404,8 +401,10 @@ static void compare_wide_squash(int n, gsl_rng *r) {
     free(x2);
 }
 
-/* subsamp_forward_wide against subsamp_forward, bit for bit */
-static void compare_wide_subsamp(int c, int h, int w, gsl_rng *r) {
+/* the 16-lane pooling forwards against the 8-lane ones, bit for bit: subsamp_forward_wide
+ * (maxpool = 0) or maxpool_forward_wide (1; ties planted: equal values in a block, the first
+ * maximum's value either way, and -0 against +0) */
+static void compare_wide_pool(int maxpool, int c, int h, int w, gsl_rng *r) {
     const size_t nin = (size_t)c * h * w, nout = (size_t)c * (h / 2) * (w / 2);
     real *in = malloc(nin * sizeof(real)), *coef = malloc((size_t)c * sizeof(real));
     real *bias = malloc((size_t)c * sizeof(real));
@@ -413,35 +412,23 @@ static void compare_wide_subsamp(int c, int h, int w, gsl_rng *r) {
     fill(in, nin, r);
     fill(coef, (size_t)c, r);
     fill(bias, (size_t)c, r);
-    subsamp_forward(o1, in, coef, bias, c, h, w);
-    subsamp_forward_wide(o2, in, coef, bias, c, h, w);
+    if (maxpool) {
+        for (size_t i = 0; i + 1 < nin; i += 7) in[i + 1] = in[i];
+        for (size_t i = 0; i + 1 < nin; i += 11) in[i] = 0, in[i + 1] = -(real)0;
+        maxpool_forward(o1, in, c, h, w);
+        maxpool_forward_wide(o2, in, c, h, w);
+    } else {
+        subsamp_forward(o1, in, coef, bias, c, h, w);
+        subsamp_forward_wide(o2, in, coef, bias, c, h, w);
+    }
     const int same = memcmp(o1, o2, nout * sizeof(real)) == 0;
     if (check_verbose || !same)
-        printf("# subsamp_forward_wide %dx%dx%d: %s\n", c, h, w, same ? "same bits" : "differs");
+        printf("# %s %dx%dx%d: %s\n", maxpool ? "maxpool_forward_wide" : "subsamp_forward_wide",
+               c, h, w, same ? "same bits" : "differs");
     CHECK(same);
     free(in);
     free(coef);
     free(bias);
-    free(o1);
-    free(o2);
-}
-
-/* maxpool_forward_wide against maxpool_forward, bit for bit; ties planted (equal values in a
- * block: the first maximum's value either way, and -0 against +0) */
-static void compare_wide_maxpool(int c, int h, int w, gsl_rng *r) {
-    const size_t nin = (size_t)c * h * w, nout = (size_t)c * (h / 2) * (w / 2);
-    real *in = malloc(nin * sizeof(real));
-    real *o1 = malloc(nout * sizeof(real)), *o2 = malloc(nout * sizeof(real));
-    fill(in, nin, r);
-    for (size_t i = 0; i + 1 < nin; i += 7) in[i + 1] = in[i];
-    for (size_t i = 0; i + 1 < nin; i += 11) in[i] = 0, in[i + 1] = -(real)0;
-    maxpool_forward(o1, in, c, h, w);
-    maxpool_forward_wide(o2, in, c, h, w);
-    const int same = memcmp(o1, o2, nout * sizeof(real)) == 0;
-    if (check_verbose || !same)
-        printf("# maxpool_forward_wide %dx%dx%d: %s\n", c, h, w, same ? "same bits" : "differs");
-    CHECK(same);
-    free(in);
     free(o1);
     free(o2);
 }
@@ -461,15 +448,15 @@ static void compare_wide(gsl_rng *r) {
     const int sizes[] = {C1_N * C1_H * C1_H, S2_N * S2_H * S2_H, C3_N * C3_H * C3_H,
                          S4_N * S4_H * S4_H, C5_N, F6_N, 203, 13};
     for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) compare_wide_squash(sizes[k], r);
-    compare_wide_subsamp(C1_N, C1_H, C1_H, r); /* S2: rows of 28 (16 + 12), 196 outputs a map */
-    compare_wide_subsamp(C3_N, C3_H, C3_H, r); /* S4: rows of 10 (8-lane), 25 a map */
-    compare_wide_subsamp(3, 9, 36, r);         /* an odd height (last row unused), 72 a map */
-    compare_wide_subsamp(2, 12, 32, r);        /* rows of two whole vectors */
-    compare_wide_subsamp(2, 6, 6, r);          /* 9 outputs a map: below 16, the 8-lane code */
-    compare_wide_maxpool(C1_N, C1_H, C1_H, r); /* rows of 14: one run of 16 each */
-    compare_wide_maxpool(C3_N, C3_H, C3_H, r); /* rows of 5: the 8-lane code */
-    compare_wide_maxpool(3, 6, 32, r);         /* rows of 16 exactly */
-    compare_wide_maxpool(2, 9, 20, r);         /* an odd height: the 8-lane code */
+    compare_wide_pool(0, C1_N, C1_H, C1_H, r); /* S2: rows of 28 (16 + 12), 196 outputs a map */
+    compare_wide_pool(0, C3_N, C3_H, C3_H, r); /* S4: rows of 10 (8-lane), 25 a map */
+    compare_wide_pool(0, 3, 9, 36, r);         /* an odd height (last row unused), 72 a map */
+    compare_wide_pool(0, 2, 12, 32, r);        /* rows of two whole vectors */
+    compare_wide_pool(0, 2, 6, 6, r);          /* 9 outputs a map: below 16, the 8-lane code */
+    compare_wide_pool(1, C1_N, C1_H, C1_H, r); /* rows of 14: one run of 16 each */
+    compare_wide_pool(1, C3_N, C3_H, C3_H, r); /* rows of 5: the 8-lane code */
+    compare_wide_pool(1, 3, 6, 32, r);         /* rows of 16 exactly */
+    compare_wide_pool(1, 2, 9, 20, r);         /* an odd height: the 8-lane code */
     compare_linear_n(S4_N * S4_H * S4_H, C5_N, 1, r); /* C5: 400 -> 120: 20 blocks of 6, 24 of 5 */
     compare_linear_n(C5_N, F6_N, 1, r);               /* F6: 120 -> 84 */
     compare_linear_n(F6_N, OUT_N, 1, r);              /* the linear output: 84, a tail of 4 */
