@@ -208,6 +208,7 @@ static int do_maps(FILE *f, const lenet_model *m, const mnist_set *s, long idx) 
     if (!a) return 1;
     coded(a->x.in, s, idx, m);
     lenet_forward(m, a);
+    lenet_states(m, a); /* pool=max: x.c1, x.c3 too */
     const lenet_layers *X = &a->x;
     const int pred = lenet_predict(m, X->out);
     char tag[128];

@@ -104,6 +104,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < H; i++) {
         eval_pattern(a->x.in, &tr, i, m->arch.input);
         sdlm_hessian_add(m, a, LOSS_MAP, tr.labels[i], 1.0);
+        lenet_states(m, a); /* pool=max: x.c1, x.c3 too */
         ma[0] += mean_abs(a->x.c1, C1_N * C1_H * C1_H) / H;
         ma[1] += mean_abs(a->x.s2, S2_N * S2_H * S2_H) / H;
         ma[2] += mean_abs(a->x.c3, C3_N * C3_H * C3_H) / H;

@@ -184,7 +184,7 @@ void lenet_init(lenet_model *m, lenet_init_kind kind, gsl_rng *r);
 void lenet_zero_grad(lenet_model *m);
 
 /* ---------------------------------------------------------------------------------------
- * Activations: one workspace per thread. States x (after f, or after max-pool); gradients
+ * Activations: one workspace per thread. States x (after f); gradients
  * with respect to states (dx) and pre-activations (da); and the same for the second pass. */
 typedef struct {
     real in[LENET_IN * LENET_IN];
@@ -195,7 +195,8 @@ typedef struct {
 
 typedef struct {
     lenet_layers a;  /* pre-activations a (Eq. 5) */
-    lenet_layers x;  /* states x = f(a), or max-pool outputs; x.out = the outputs */
+    lenet_layers x;  /* states x = f(a); x.out = the outputs. pool=max: a.s2 = max-pool of
+                      * a.c1, x.s2 = f(a.s2), the same for s4; x.c1, x.c3 unset (lenet_states) */
     lenet_layers dx; /* dE/dx (first pass) or d2E/dx2 (second pass) */
     lenet_layers da; /* dE/da or d2E/da2 */
 } lenet_acts;
@@ -216,6 +217,9 @@ void lenet_forward(const lenet_model *m, lenet_acts *a);
  * (evaluation: eval_set; layers.h conv_forward_wide). */
 enum { LENET_FORWARD_N = 8 };
 void lenet_forward_n(const lenet_model *m, lenet_acts *const *a, int n);
+/* pool=max: x.c1 and x.c3 = f(a) after lenet_forward or lenet_forward_n, which skip them
+ * (they squash only the max-pooled quarter); other pools: nothing to do. */
+void lenet_states(const lenet_model *m, lenet_acts *a);
 /* Index of the winning class: smallest penalty (RBF) or largest score (linear). */
 int lenet_predict(const lenet_model *m, const real *out);
 /* Backward (App. B) from dE/dout (10) after lenet_forward: accumulates dE/dw into m->g. */

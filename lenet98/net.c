@@ -471,22 +471,32 @@ static void forward_features(const lenet_model *m, lenet_acts *a, int wide) {
         wide ? maxpool_forward_wide : maxpool_forward;
     const unsigned char *t3 = &m->table[0][0];
     lenet_layers *A = &a->a, *X = &a->x;
+    const int trainable = LENET_POOL_TRAINABLE(m->arch.pool);
     conv(A->c1, X->in, w->c1w, w->c1b, NULL, 1, C1_N, LENET_IN, LENET_IN);
-    squash(X->c1, A->c1, C1_N * C1_H * C1_H, f);
-    if (LENET_POOL_TRAINABLE(m->arch.pool)) {
+    if (trainable) {
+        squash(X->c1, A->c1, C1_N * C1_H * C1_H, f);
         subsamp(A->s2, X->c1, pool_coef(m, w->s2c, ce, S2_N), w->s2b, S2_N, C1_H, C1_H);
-        squash(X->s2, A->s2, S2_N * S2_H * S2_H, f);
     } else {
-        maxpool(X->s2, X->c1, S2_N, C1_H, C1_H);
+        maxpool(A->s2, A->c1, S2_N, C1_H, C1_H); /* pool=max: f(max a), see lenet_states */
     }
+    squash(X->s2, A->s2, S2_N * S2_H * S2_H, f);
     conv(A->c3, X->s2, w->c3w, w->c3b, t3, S2_N, C3_N, S2_H, S2_H);
-    squash(X->c3, A->c3, C3_N * C3_H * C3_H, f);
-    if (LENET_POOL_TRAINABLE(m->arch.pool)) {
+    if (trainable) {
+        squash(X->c3, A->c3, C3_N * C3_H * C3_H, f);
         subsamp(A->s4, X->c3, pool_coef(m, w->s4c, ce, S4_N), w->s4b, S4_N, C3_H, C3_H);
-        squash(X->s4, A->s4, S4_N * S4_H * S4_H, f);
     } else {
-        maxpool(X->s4, X->c3, S4_N, C3_H, C3_H);
+        maxpool(A->s4, A->c3, S4_N, C3_H, C3_H);
     }
+    squash(X->s4, A->s4, S4_N * S4_H * S4_H, f);
+}
+
+/* pool=max: the forward pass max-pools C1's and C3's pre-activations and squashes the
+ * quarter that wins, f(max a) = max f(a) as f increases, and never computes x.c1, x.c3;
+ * this fills them, f(a), for whoever shows them (inspect's maps). Otherwise a no-op. */
+void lenet_states(const lenet_model *m, lenet_acts *a) {
+    if (LENET_POOL_TRAINABLE(m->arch.pool)) return;
+    squash_forward(a->x.c1, a->a.c1, C1_N * C1_H * C1_H, m->arch.squash);
+    squash_forward(a->x.c3, a->a.c3, C3_N * C3_H * C3_H, m->arch.squash);
 }
 
 /* The full connections of n images at once: linear_forward_n, or the reference kernel on
@@ -581,16 +591,18 @@ static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const 
     lenet_params *g = square ? &m->h : &m->g;
     const lenet_squash f = m->arch.squash;
     const unsigned char *t3 = &m->table[0][0];
-    const lenet_layers *X = &a->x;
+    const lenet_layers *X = &a->x, *A = &a->a;
     lenet_layers *DX = &a->dx, *DA = &a->da;
-    /* DX: each layer's derivative accumulates, from zero, c1 .. f6 (never in or out), but
-     * for the trainable sub-sampling's c1 and c3, which subsamp_back sets; DA: each is
-     * written once, by sq_back, so needs no clearing */
-    if (LENET_POOL_TRAINABLE(m->arch.pool)) {
-        memset(DX->s2, 0, sizeof DX->s2);
-        memset(DX->s4, 0, (size_t)((char *)(DX->f6 + F6_N) - (char *)DX->s4));
-    } else {
-        memset(DX->c1, 0, (size_t)((char *)(DX->f6 + F6_N) - (char *)DX->c1));
+    /* DX: each layer's derivative accumulates, from zero, s2 and s4 .. f6 (never in or
+     * out); c1 and c3, under the trainable sub-sampling, subsamp_back sets (under pool=max
+     * they are unused); DA: each is written once, by sq_back, so needs no clearing, but for
+     * pool=max's c1 and c3, where the max-pool's backward accumulates */
+    const int trainable = LENET_POOL_TRAINABLE(m->arch.pool);
+    memset(DX->s2, 0, sizeof DX->s2);
+    memset(DX->s4, 0, (size_t)((char *)(DX->f6 + F6_N) - (char *)DX->s4));
+    if (!trainable) { /* pool=max: DA c1, c3 accumulate, from maxpool_backward */
+        memset(DA->c1, 0, sizeof DA->c1);
+        memset(DA->c3, 0, sizeof DA->c3);
     }
     void (*sq_back)(real *, const real *, const real *, int, lenet_squash) =
         square ? squash_backward2_set : squash_backward_set;
@@ -620,24 +632,24 @@ static void net_backprop(lenet_model *m, lenet_acts *a, const real *dout, const 
     else
         net_linear_step(DX->s4, w->c5w, w->c5b, g->c5w, g->c5b, DA->c5, X->s4,
                         S4_N * S4_H * S4_H, C5_N, eps, w->c1w);
-    if (LENET_POOL_TRAINABLE(m->arch.pool)) {
-        sq_back(DA->s4, DX->s4, X->s4, S4_N * S4_H * S4_H, f);
+    sq_back(DA->s4, DX->s4, X->s4, S4_N * S4_H * S4_H, f);
+    if (trainable) {
         subsamp_back(m, square, DX->c3, g->s4c, g->s4b, DA->s4, X->c3, w->s4c, S4_N, C3_H,
                      C3_H);
-    } else {
-        (square ? maxpool_backward2 : maxpool_backward)(DX->c3, DX->s4, X->c3, S4_N, C3_H, C3_H);
+        sq_back(DA->c3, DX->c3, X->c3, C3_N * C3_H * C3_H, f);
+    } else { /* to each block's first maximum of a (lenet_states) */
+        (square ? maxpool_backward2 : maxpool_backward)(DA->c3, DA->s4, A->c3, S4_N, C3_H, C3_H);
     }
-    sq_back(DA->c3, DX->c3, X->c3, C3_N * C3_H * C3_H, f);
     net_conv_backward(DX->s2, g->c3w, g->c3b, DA->c3, X->s2, w->c3w, t3, S2_N, C3_N, S2_H, S2_H,
                       square);
-    if (LENET_POOL_TRAINABLE(m->arch.pool)) {
-        sq_back(DA->s2, DX->s2, X->s2, S2_N * S2_H * S2_H, f);
+    sq_back(DA->s2, DX->s2, X->s2, S2_N * S2_H * S2_H, f);
+    if (trainable) {
         subsamp_back(m, square, DX->c1, g->s2c, g->s2b, DA->s2, X->c1, w->s2c, S2_N, C1_H,
                      C1_H);
+        sq_back(DA->c1, DX->c1, X->c1, C1_N * C1_H * C1_H, f);
     } else {
-        (square ? maxpool_backward2 : maxpool_backward)(DX->c1, DX->s2, X->c1, S2_N, C1_H, C1_H);
+        (square ? maxpool_backward2 : maxpool_backward)(DA->c1, DA->s2, A->c1, S2_N, C1_H, C1_H);
     }
-    sq_back(DA->c1, DX->c1, X->c1, C1_N * C1_H * C1_H, f);
     net_conv_backward(NULL, g->c1w, g->c1b, DA->c1, X->in, w->c1w, NULL, 1, C1_N, LENET_IN,
                       LENET_IN, square);
 }
