@@ -3,6 +3,7 @@
  * pass: >= 0 everywhere, and equal to finite differences where Eq. 27 is exact at the top of
  * the network; the init rule; determinism of init by seed. */
 #include "check.h"
+#include "layers.h"
 #include "lenet.h"
 #include "sdlm.h"
 
@@ -311,6 +312,47 @@ static void check_forward_n(const lenet_arch *arch, const char *name, gsl_rng *r
     lenet_free(m);
 }
 
+/* pool=max pools the pre-activations, then squashes (f(max a)); lenet_states fills x.c1,
+ * x.c3 = f(a), whose max-pools are then x.s2, x.s4 up to f's last-bit non-monotony (the
+ * float f is not monotone everywhere: README), and nothing moves for a trainable pool */
+static void check_pool_order(gsl_rng *r) {
+    lenet_arch mixed = LENET_ARCH_LENET5;
+    mixed.pool = LENET_POOL_MAX;
+    const lenet_arch *archs[2] = {&LENET_ARCH_MODERN, &mixed};
+    real s2[S2_N * S2_H * S2_H], s4[S4_N * S4_H * S4_H];
+    lenet_acts *a = lenet_acts_alloc();
+    for (int k = 0; k < 2; k++) {
+        lenet_model *m = lenet_alloc(archs[k]);
+        lenet_init(m, LENET_INIT_PAPER, r);
+        double worst = 0;
+        for (int t = 0; t < 4; t++) {
+            uint8_t img[28 * 28];
+            random_image(img, r);
+            lenet_code_input(a->x.in, img, archs[k]->input);
+            lenet_forward(m, a);
+            lenet_states(m, a);
+            maxpool_forward(s2, a->x.c1, S2_N, C1_H, C1_H);
+            maxpool_forward(s4, a->x.c3, S4_N, C3_H, C3_H);
+            for (int i = 0; i < S2_N * S2_H * S2_H; i++)
+                worst = fmax(worst, fabs((double)s2[i] - a->x.s2[i]));
+            for (int i = 0; i < S4_N * S4_H * S4_H; i++)
+                worst = fmax(worst, fabs((double)s4[i] - a->x.s4[i]));
+        }
+        printf("# pool=max (%s): max-pool of f(a) against f(max a): max |difference| %.3g\n",
+               k ? "lenet5+maxpool" : "modern", worst);
+        CHECK(worst <= 1e-6);
+        lenet_free(m);
+    }
+    lenet_model *m = lenet_alloc(&LENET_ARCH_LENET5);
+    lenet_init(m, LENET_INIT_PAPER, r);
+    lenet_forward(m, a);
+    lenet_layers before = a->x;
+    lenet_states(m, a);
+    CHECK(memcmp(&before, &a->x, sizeof before) == 0);
+    lenet_free(m);
+    lenet_acts_free(a);
+}
+
 /* pool=average (Sec. II-A's "averaged") is pool=subsample with coef / 4: the same outputs, and
  * from the same pattern dE/dcoef / 4 and h_coef / 16 (both readings of Eq. 23), every other
  * gradient and h_kk the same (both builds; the factors are powers of two, so exact up to the
@@ -387,6 +429,7 @@ void test_net(void) {
 #endif
     check_second_nonneg(r);
     check_average_pool(r);
+    check_pool_order(r);
     check_backward_sdlm(&LENET_ARCH_LENET5, LOSS_MAP, "lenet5", r);
     check_backward_sdlm(&LENET_ARCH_MODERN, LOSS_SOFTMAX, "modern", r);
     check_code_input();
