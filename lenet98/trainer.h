@@ -82,8 +82,10 @@ typedef struct {
  * product per input map then a scatter, the weight gradients' lanes summed by vsum8, the
  * sub-sampling's block sums row pair first (all layers.c, issue 10); 4: the float tanh with
  * A and S folded into its rational's coefficients (layers.c, squash_chunk), and the full
- * connections' forward tails (nin % 8 inputs) one fused multiply-add each (fma_r) */
-#define LENET_NUMERICS 4
+ * connections' forward tails (nin % 8 inputs) one fused multiply-add each (fma_r); 5:
+ * pool=max max-pools the pre-activations, then squashes, f(max a) (net.c; the sub-sampling
+ * networks' bits are those of 4) */
+#define LENET_NUMERICS 5
 /* The defaults of `lenet98 train`: the paper's settings (20 passes over 60,000 patterns,
  * SDLM, mu 0.02, 500 h_kk samples, the MAP loss with j = 1, the 1998 network), no files. */
 void lenet_train_config_default(lenet_train_config *c);
