@@ -17,8 +17,10 @@
 
 /* SGD's default rate of pass 1: the lowest validation error of the modern variant over
  * lr 0.01, 0.03, 0.1, 0.3 (experiments/validation.sh: the last 10,000 training patterns held
- * out, 20 passes, 2 seeds; figures/validation.tsv). It was 0.1 before, picked on test error. */
-#define SGD_LR 0.01
+ * out, 20 passes, 2 seeds; figures/validation.tsv). It was 0.1 first, picked on test error;
+ * the split chose 0.01 at numerics 2 to 4 (1.05 against 1.12% at 0.1) and 0.1 at numerics 5
+ * (1.035 against 1.055%, within the seeds' sd: README). */
+#define SGD_LR 0.1
 
 typedef enum { OPTIM_SDLM = 0, OPTIM_SGD = 1 } optim_kind;
 typedef enum { OPTIM_SCHED_CONST = 0, OPTIM_SCHED_COSINE = 1 } optim_schedule;

@@ -24,10 +24,13 @@ expect 2 "unknown schedule" $TR --optimizer sgd --schedule step -o "$T/x.bin"
 
 # modern defaults to sgd; the settings line names the optimiser and its settings
 expect 0 "train modern" $TR --arch modern --batch 6 -o "$T/m1.bin"
-grep -q '^# lenet98 train: settings=3 arch=modern init=torch loss=softmax j=1 optimizer=sgd .* lr=0.01 momentum=0.9 batch=6 schedule=cosine passes=3 ' "$T/m1.bin.log.tsv" \
-    && ok || bad "the log header names optimizer=sgd and its settings ($(head -1 "$T/m1.bin.log.tsv"))"
-[ "$(awk -F'\t' '$1 == 3 {print $2}' "$T/m1.bin.log.tsv")" = "0.0025" ] \
-    && ok || bad "cosine rate of pass 3 of 3 is 0.01 (1 + cos(2 pi / 3)) / 2 = 0.0025"
+# the default rate is SGD_LR (lenet98/optim.h), the validation split's choice
+SGD_LR=$(sed -n 's/^#define[[:space:]]*SGD_LR[[:space:]]*\([0-9.]*\).*/\1/p' "$(dirname "$0")/../lenet98/optim.h")
+grep -q "^# lenet98 train: settings=3 arch=modern init=torch loss=softmax j=1 optimizer=sgd .* lr=$SGD_LR momentum=0.9 batch=6 schedule=cosine passes=3 " "$T/m1.bin.log.tsv" \
+    && ok || bad "the log header names optimizer=sgd and its settings, lr=$SGD_LR ($(head -1 "$T/m1.bin.log.tsv"))"
+want=$(awk -v r="$SGD_LR" 'BEGIN { printf "%g", r * 0.25 }')
+[ "$(awk -F'\t' '$1 == 3 {print $2}' "$T/m1.bin.log.tsv")" = "$want" ] \
+    && ok || bad "cosine rate of pass 3 of 3 is $SGD_LR (1 + cos(2 pi / 3)) / 2 = $want"
 expect 0 "train lenet5" $TR --eta-scale 0.1 -o "$T/l1.bin"
 grep -q 'optimizer=sdlm mu=0.02 eta_scale=0.1 ' "$T/l1.bin.log.tsv" && ok || bad "sdlm settings line"
 # the settings line: every field always, the numerics version, the code path, the data
