@@ -7,7 +7,8 @@
 #   a-linear (a) RBF output + MAP loss -> linear 84->10 output + softmax cross-entropy
 #   b-sgd    (b) SDLM -> mini-batch SGD (momentum 0.9, batch 64, cosine) at B_LR, the rate
 #            step (b)'s own validation sweep chose (experiments/validation.sh); the steps
-#            after it keep SGD's default rate (0.01), the modern variant's validation choice
+#            after it keep SGD's default rate (SGD_LR, 0.1 since numerics 5), the modern
+#            variant's validation choice
 #   c-max    (c) trainable sigmoid sub-sampling -> max-pool
 #   d-full   (d) C3 Table I -> full connection
 #   e-tanh   (e) scaled tanh + input -0.1/1.175 -> plain tanh + input [0,1]
