@@ -12,6 +12,11 @@ expect() {
     if [ "$rc" -eq "$code" ]; then ok; else bad "$what: exit $rc, expected $code ($(head -c 300 "$T/err"))"; fi
 }
 
+# sgd_lr: SGD's default rate, SGD_LR in lenet98/optim.h (the validation split's choice)
+sgd_lr() {
+    sed -n 's/^#define[[:space:]]*SGD_LR[[:space:]]*\([0-9.]*\).*/\1/p' "$(dirname "$0")/../lenet98/optim.h"
+}
+
 # lenet98_cmd BUILD DIR: prints the command to run the CLI: BUILD/lenet98, or when VALGRIND is
 # set (make valgrind) a wrapper DIR/lenet98 that runs it under valgrind in the same process,
 # so that signals sent to $! reach the program

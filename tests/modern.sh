@@ -25,7 +25,7 @@ expect 2 "unknown schedule" $TR --optimizer sgd --schedule step -o "$T/x.bin"
 # modern defaults to sgd; the settings line names the optimiser and its settings
 expect 0 "train modern" $TR --arch modern --batch 6 -o "$T/m1.bin"
 # the default rate is SGD_LR (lenet98/optim.h), the validation split's choice
-SGD_LR=$(sed -n 's/^#define[[:space:]]*SGD_LR[[:space:]]*\([0-9.]*\).*/\1/p' "$(dirname "$0")/../lenet98/optim.h")
+SGD_LR=$(sgd_lr)
 grep -q "^# lenet98 train: settings=3 arch=modern init=torch loss=softmax j=1 optimizer=sgd .* lr=$SGD_LR momentum=0.9 batch=6 schedule=cosine passes=3 " "$T/m1.bin.log.tsv" \
     && ok || bad "the log header names optimizer=sgd and its settings, lr=$SGD_LR ($(head -1 "$T/m1.bin.log.tsv"))"
 want=$(awk -v r="$SGD_LR" 'BEGIN { printf "%g", r * 0.25 }')

@@ -11,6 +11,7 @@
 #include <fenv.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,22 @@ static void fill(real *v, size_t n, gsl_rng *r) {
         const double u = gsl_rng_uniform(r);
         v[i] = (real)(2 * u - 1);
     }
+}
+
+/* whether a and b (n values each) hold the same bits; prints "# WHAT: same bits" under -v, or
+ * "# WHAT: differs" whenever they do not (WHAT: printf's fmt and its arguments) */
+__attribute__((format(printf, 4, 5))) static int same_bits(const real *a, const real *b,
+                                                           size_t n, const char *fmt, ...) {
+    const int same = memcmp(a, b, n * sizeof(real)) == 0;
+    if (check_verbose || !same) {
+        va_list ap;
+        va_start(ap, fmt);
+        printf("# ");
+        vprintf(fmt, ap);
+        va_end(ap);
+        printf(": %s\n", same ? "same bits" : "differs");
+    }
+    return same;
 }
 
 /* max |a - b| / max(1, max |b|) over n; NaN if any difference is */
@@ -219,11 +236,8 @@ static void compare_subsamp(int c, int h, int w, gsl_rng *r) {
             subsamp_backward2_eq23(g1, g1 + nin, g1 + nin + c, dout, in, p, c, h, w);
             subsamp_backward2_eq23_set(g2, g2 + nin, g2 + nin + c, dout, in, p, c, h, w);
         }
-        const int same = memcmp(g1, g2, ng * sizeof(real)) == 0;
-        if (check_verbose || !same)
-            printf("# subsample %dx%dx%d backward square=%d set: %s\n", c, h, w, square,
-                   same ? "the same bits" : "differs");
-        CHECK(same);
+        CHECK(same_bits(g1, g2, ng, "subsample %dx%dx%d backward square=%d set", c, h, w,
+                        square));
     }
     free(in);
     free(dout);
@@ -328,11 +342,8 @@ static void compare_linear_n(int nin, int nout, int wide, gsl_rng *r) {
             for (int q = 0; q < n; q++) linear_forward(out1[q], inp[q], wt, b, nin, nout);
             linear_forward_n(out2, inp, wt, b, nin, nout, n);
         }
-        const int same = memcmp(o1, o2, (size_t)n * nout * sizeof(real)) == 0;
-        if (check_verbose || !same)
-            printf("# %s %d -> %d, n=%d: %s\n", wide ? "linear_forward_n_wide" : "linear_forward_n",
-                   nin, nout, n, same ? "same bits" : "differs");
-        CHECK(same);
+        CHECK(same_bits(o1, o2, (size_t)n * nout, "%s %d -> %d, n=%d",
+                        wide ? "linear_forward_n_wide" : "linear_forward_n", nin, nout, n));
     }
     free(in);
     free(wt);
@@ -364,11 +375,8 @@ static void compare_wide_conv(const unsigned char *table, int cin, int cout, int
     fill(b, (size_t)cout, r);
     conv_forward(o1, in, wt, b, table, cin, cout, h, w);
     conv_forward_wide(o2, in, wt, b, table, cin, cout, h, w);
-    const int same = memcmp(o1, o2, nout * sizeof(real)) == 0;
-    if (check_verbose || !same)
-        printf("# conv_forward_wide %dx%dx%d -> %dx%dx%d%s: %s\n", cin, h, w, cout, oh, ow,
-               table ? " (table)" : "", same ? "same bits" : "differs");
-    CHECK(same);
+    CHECK(same_bits(o1, o2, nout, "conv_forward_wide %dx%dx%d -> %dx%dx%d%s", cin, h, w, cout,
+                    oh, ow, table ? " (table)" : ""));
     free(in);
     free(wt);
     free(b);
@@ -388,11 +396,8 @@ static void compare_wide_squash(int n, gsl_rng *r) {
                     a[i] = i % 3 == 0 ? INFINITY : i % 3 == 1 ? -(real)1e30 : NAN;
             squash_forward(x1, a, n, (lenet_squash)kind);
             squash_forward_wide(x2, a, n, (lenet_squash)kind);
-            const int same = memcmp(x1, x2, (size_t)n * sizeof(real)) == 0;
-            if (check_verbose || !same)
-                printf("# squash_forward_wide n=%d kind=%d%s: %s\n", n, kind,
-                       planted ? " (inf, 1e30, NaN planted)" : "", same ? "same bits" : "differs");
-            CHECK(same);
+            CHECK(same_bits(x1, x2, (size_t)n, "squash_forward_wide n=%d kind=%d%s", n, kind,
+                            planted ? " (inf, 1e30, NaN planted)" : ""));
         }
     feclearexcept(FE_ALL_EXCEPT);
     feenableexcept(traps);
@@ -421,11 +426,8 @@ static void compare_wide_pool(int maxpool, int c, int h, int w, gsl_rng *r) {
         subsamp_forward(o1, in, coef, bias, c, h, w);
         subsamp_forward_wide(o2, in, coef, bias, c, h, w);
     }
-    const int same = memcmp(o1, o2, nout * sizeof(real)) == 0;
-    if (check_verbose || !same)
-        printf("# %s %dx%dx%d: %s\n", maxpool ? "maxpool_forward_wide" : "subsamp_forward_wide",
-               c, h, w, same ? "same bits" : "differs");
-    CHECK(same);
+    CHECK(same_bits(o1, o2, nout, "%s %dx%dx%d",
+                    maxpool ? "maxpool_forward_wide" : "subsamp_forward_wide", c, h, w));
     free(in);
     free(coef);
     free(bias);

@@ -77,7 +77,7 @@ TSV=$T/fig/validation.tsv
 # row NET LR COLUMN...: those columns of the row of NET and LR
 row() { n=$1 r=$2; shift 2; "$ROOT/experiments/col.sh" "$TSV" net lr "$@" | awk -F'\t' -v n="$n" -v r="$r" '$1 == n && $2 == r' | cut -f3-; }
 is() { [ "$2" = "$3" ] && ok || bad "$1: '$2', expected '$3'"; }
-SGD_LR=$(sed -n 's/^#define[[:space:]]*SGD_LR[[:space:]]*\([0-9.]*\).*/\1/p' "$ROOT/lenet98/optim.h")
+SGD_LR=$(sgd_lr)
 B_LR=$(sed -n 's/^B_LR=\([0-9.]*\).*/\1/p' "$ROOT/experiments/ablation.sh")
 inuse() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 == b + 0) ? "yes" : "-" }'; }
 # warned NET CHOSEN IN_USE: the WARNING about NET is there exactly when IN_USE is not CHOSEN
