@@ -16,6 +16,23 @@
 
 static inline real sq(real v) { return v * v; }
 
+/* CALL, in which LH and LW stand for the sizes h and w (a layer's height and a width), once
+ * for each of LeNet's two shapes (H1, W1) and (H2, W2) with them as constants and once for
+ * any other (h, w): each branch is inlined apart, so its loop bounds and offsets are literals */
+#define AT_LENET_SIZES(h, w, H1, W1, H2, W2, CALL)                                        \
+    do {                                                                                   \
+        if ((h) == (H1) && (w) == (W1)) {                                                  \
+            const int LH = (H1), LW = (W1);                                                \
+            CALL;                                                                          \
+        } else if ((h) == (H2) && (w) == (W2)) {                                           \
+            const int LH = (H2), LW = (W2);                                                \
+            CALL;                                                                          \
+        } else {                                                                           \
+            const int LH = (h), LW = (w);                                                  \
+            CALL;                                                                          \
+        }                                                                                  \
+    } while (0)
+
 /* ======================================================================================
  * Vectors for the fast kernels: GNU C vectors of LANES reals, loaded and stored unaligned
  * with memcpy (one instruction). */
@@ -827,12 +844,8 @@ WIDE_FN static int wconv_forward(real *out, const real *in, const real *wt, cons
         return 0;
     ALIGNED real xs[CONV_MAXXS], ob[CONV_MAXPAD];
     /* LeNet's two shapes with literal sizes, so the copies and the taps' offsets are constants */
-    if (h == S2_H && ow == C3_H)
-        wconv_layer(out, ob, xs, in, wt, b, table, cin, cout, S2_H, S2_H, C3_H);
-    else if (h == LENET_IN && ow == C1_H)
-        wconv_layer(out, ob, xs, in, wt, b, table, cin, cout, LENET_IN, LENET_IN, C1_H);
-    else
-        wconv_layer(out, ob, xs, in, wt, b, table, cin, cout, h, w, ow);
+    AT_LENET_SIZES(h, ow, S2_H, C3_H, LENET_IN, C1_H,
+                   wconv_layer(out, ob, xs, in, wt, b, table, cin, cout, LH, LW + K - 1, LW));
     return 1;
 }
 
@@ -920,12 +933,8 @@ void conv_forward(real *out, const real *in, const real *wt, const real *b,
         conv_shifted_planes(xs, in, cin, h, w, ow, h * ow);
         memset(xs + (size_t)cin * K * h * ow, 0, LANES * sizeof(real));
         /* LeNet's two shapes with literal sizes, so the taps' offsets are constants */
-        if (h == S2_H && ow == C3_H)
-            conv_cfwd(out, ob, xs, wt, b, table, cin, cout, S2_H, C3_H);
-        else if (h == LENET_IN && ow == C1_H)
-            conv_cfwd(out, ob, xs, wt, b, table, cin, cout, LENET_IN, C1_H);
-        else
-            conv_cfwd(out, ob, xs, wt, b, table, cin, cout, h, ow);
+        AT_LENET_SIZES(h, ow, S2_H, C3_H, LENET_IN, C1_H,
+                       conv_cfwd(out, ob, xs, wt, b, table, cin, cout, LH, LW));
         return;
     }
     const int nb = block_size(P);
@@ -1102,12 +1111,8 @@ ALWAYS_INLINE void conv_backprop_fast(real *din, real *dwt, real *db, const real
         dkp[i] = at[i] < 0 ? NULL : dwt + at[i];
     }
     /* LeNet's two shapes with literal sizes, so the taps' offsets are constants */
-    if (h == S2_H && w == S2_H)
-        conv_cdw(dkp, dv, in, cin, cout, S2_H, S2_H, C3_H, square);
-    else if (h == LENET_IN && w == LENET_IN)
-        conv_cdw(dkp, dv, in, cin, cout, LENET_IN, LENET_IN, C1_H, square);
-    else
-        conv_cdw(dkp, dv, in, cin, cout, h, w, ow, square);
+    AT_LENET_SIZES(h, w, S2_H, S2_H, LENET_IN, LENET_IN,
+                   conv_cdw(dkp, dv, in, cin, cout, LH, LW, LW - K + 1, square));
     if (!din) return;
     /* din: dout of each output map in wide coordinates, zero beyond (see conv_dcol_block) */
     const int P = (oh - 1) * w + ow, nvw = (P + LANES - 1) / LANES, stride = nvw * LANES;
@@ -1529,12 +1534,7 @@ void subsamp_forward(real *out, const real *in, const real *coef, const real *bi
         return;
     }
     /* LeNet's two shapes with literal sizes, so the loops' bounds are constants */
-    if (h == C1_H && w == C1_H)
-        subsamp_fwd_fast(out, in, coef, bias, c, C1_H, C1_H);
-    else if (h == C3_H && w == C3_H)
-        subsamp_fwd_fast(out, in, coef, bias, c, C3_H, C3_H);
-    else
-        subsamp_fwd_fast(out, in, coef, bias, c, h, w);
+    AT_LENET_SIZES(h, w, C1_H, C1_H, C3_H, C3_H, subsamp_fwd_fast(out, in, coef, bias, c, LH, LW));
 }
 
 #ifdef LENET_WIDE
@@ -1577,12 +1577,7 @@ WIDE_FN ALWAYS_INLINE void wsubsamp_fwd(real *out, const real *in, const real *c
 }
 WIDE_FN static void wsubsamp_forward(real *out, const real *in, const real *coef,
                                      const real *bias, int c, int h, int w) {
-    if (h == C1_H && w == C1_H)
-        wsubsamp_fwd(out, in, coef, bias, c, C1_H, C1_H);
-    else if (h == C3_H && w == C3_H)
-        wsubsamp_fwd(out, in, coef, bias, c, C3_H, C3_H);
-    else
-        wsubsamp_fwd(out, in, coef, bias, c, h, w);
+    AT_LENET_SIZES(h, w, C1_H, C1_H, C3_H, C3_H, wsubsamp_fwd(out, in, coef, bias, c, LH, LW));
 }
 void subsamp_forward_wide(real *out, const real *in, const real *coef, const real *bias, int c,
                           int h, int w) {
