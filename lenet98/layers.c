@@ -49,13 +49,15 @@ ALWAYS_INLINE vec vload(const real *p) {
 }
 ALWAYS_INLINE void vstore(real *p, vec v) { memcpy(p, &v, sizeof v); }
 ALWAYS_INLINE vec vsplat(real s) { return (vec){0} + s; }
-/* the sum of the lanes, pairwise (halves added until one lane is left) */
+/* the sum of the lanes, pairwise: lane l + lane l + 4, then l + l + 2, then 0 + 1, in
+ * registers (through memory, as a loop over an array, the narrower reloads of the stored
+ * vector stalled on store forwarding) */
 ALWAYS_INLINE real vsum(vec v) {
-    real h[LANES];
-    memcpy(h, &v, sizeof h);
-    for (int n = LANES / 2; n > 0; n /= 2)
-        for (int l = 0; l < n; l++) h[l] += h[l + n];
-    return h[0];
+    _Static_assert(LANES == 8, "three halvings");
+    v += __builtin_shufflevector(v, v, 4, 5, 6, 7, 4, 5, 6, 7);
+    v += __builtin_shufflevector(v, v, 2, 3, 2, 3, 2, 3, 2, 3);
+    v += __builtin_shufflevector(v, v, 1, 1, 1, 1, 1, 1, 1, 1);
+    return v[0];
 }
 
 /* the integer vector a comparison of two vecs gives (lanes of all ones or all zeros) */
@@ -1267,6 +1269,14 @@ _Static_assert(WROWS == 6 && WROWS8 <= 5, "wlinear_forward_np's switch is writte
 WIDE_FN ALWAYS_INLINE wvec wload_twice(const real *p) {
     return (wvec)_mm512_broadcast_f32x8(_mm256_loadu_ps(p));
 }
+/* vsum of each half of a, in lanes 0 and LANES (the same lanes added in the same order) */
+WIDE_FN ALWAYS_INLINE wvec whalf_sums(wvec a) {
+    _Static_assert(LANES == 8, "three halvings");
+    a += __builtin_shufflevector(a, a, 4, 5, 6, 7, 4, 5, 6, 7, 12, 13, 14, 15, 12, 13, 14, 15);
+    a += __builtin_shufflevector(a, a, 2, 3, 2, 3, 2, 3, 2, 3, 10, 11, 10, 11, 10, 11, 10, 11);
+    a += __builtin_shufflevector(a, a, 1, 1, 1, 1, 1, 1, 1, 1, 9, 9, 9, 9, 9, 9, 9, 9);
+    return a;
+}
 /* xp[i / LANES][p] (full / LANES x np vectors): the pairs' slices side by side, once a layer */
 WIDE_FN ALWAYS_INLINE void wlinear_pairs(wvec *xp, int np, const real *const *in, int full) {
     for (int i = 0; i < full; i += LANES)
@@ -1291,16 +1301,19 @@ WIDE_FN ALWAYS_INLINE void wlinear_fwd_block(int nr, int np, real *const *out,
             for (int p = 0; p < np; p++) acc[j][p] += wv * x[p];
         }
     }
+#pragma GCC unroll 8
     for (int j = 0; j < nr; j++) {
         const real *wr = wt + (size_t)(o0 + j) * nin;
-        for (int q = 0; q < 2 * np; q++) {
-            real h[WL];
-            memcpy(h, &acc[j][q / 2], sizeof h);
-            vec part;
-            memcpy(&part, h + (q % 2) * LANES, sizeof part);
-            real s = vsum(part);
-            for (int i = full; i < nin; i++) s = fma_r(wr[i], in[q][i], s);
-            out[q][o0 + j] = s + b[o0 + j];
+#pragma GCC unroll 8
+        for (int p = 0; p < np; p++) {
+            const wvec sums = whalf_sums(acc[j][p]);
+#pragma GCC unroll 2
+            for (int h = 0; h < 2; h++) {
+                const int q = 2 * p + h;
+                real s = sums[h * LANES];
+                for (int i = full; i < nin; i++) s = fma_r(wr[i], in[q][i], s);
+                out[q][o0 + j] = s + b[o0 + j];
+            }
         }
     }
 }
