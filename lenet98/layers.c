@@ -178,9 +178,10 @@ ALWAYS_INLINE void squash_chunk(real *x, const real *a, int nv, const squash_coe
         out |= v2 > lim2;
         vstore(x + i * LANES, squash_rational(v, v2, c));
     }
-    int64_t any[LANES / 2];
-    memcpy(any, &out, sizeof any);
-    if (!(any[0] | any[1] | any[2] | any[3])) return;
+    out |= __builtin_shufflevector(out, out, 4, 5, 6, 7, 4, 5, 6, 7); /* lanes or-ed, in */
+    out |= __builtin_shufflevector(out, out, 2, 3, 2, 3, 2, 3, 2, 3); /* registers as vsum */
+    out |= __builtin_shufflevector(out, out, 1, 1, 1, 1, 1, 1, 1, 1);
+    if (!out[0]) return;
     for (int i = 0; i < nv; i++) {
         vec v = vload(a + i * LANES);
         const ivec m = v * v > lim2;
@@ -195,7 +196,7 @@ LENET_HOT_V4
 void squash_forward(real *x, const real *a, int n, lenet_squash kind) {
     enum { CHUNK = 8 }; /* vectors per range test */
     assert(x + n <= a || a + n <= x);
-    _Static_assert(LANES / 2 == 4, "squash_chunk tests 4 x 64 bits");
+    _Static_assert(LANES == 8, "squash_chunk or-s 8 lanes in three steps");
     assert(kind == LENET_SQUASH_SCALED || kind == LENET_SQUASH_TANH);
     const squash_coefs *c = &SQUASH_COEFS[kind];
     int i = 0;
@@ -866,16 +867,13 @@ WIDE_FN ALWAYS_INLINE wvec wsquash_rational(wvec v, wvec v2, const squash_coefs 
 }
 WIDE_FN ALWAYS_INLINE void wsquash_chunk(real *x, const real *a, int nv, const squash_coefs *c) {
     const wvec lim = (wvec){0} + c->lim, lim2 = (wvec){0} + c->lim * c->lim;
-    wivec out = {0};
+    __mmask16 out = 0; /* the lanes with a^2 > lim^2 */
     for (int i = 0; i < nv; i++) {
         const wvec v = wload(a + i * WL), v2 = v * v;
-        out |= v2 > lim2;
+        out |= _mm512_cmp_ps_mask((__m512)v2, (__m512)lim2, _CMP_GT_OQ);
         wstore(x + i * WL, wsquash_rational(v, v2, c));
     }
-    int64_t any[WL / 2], all = 0;
-    memcpy(any, &out, sizeof any);
-    for (int k = 0; k < WL / 2; k++) all |= any[k];
-    if (!all) return;
+    if (!out) return;
     for (int i = 0; i < nv; i++) {
         wvec v = wload(a + i * WL);
         const wivec m = v * v > lim2;
