@@ -66,6 +66,13 @@ typedef int64_t ivec __attribute__((vector_size(LANES * sizeof(double))));
 #else
 typedef int32_t ivec __attribute__((vector_size(LANES * sizeof(float))));
 #endif
+/* non-zero if any lane of m (a vector comparison) is set: or-ed in registers, halving as vsum */
+ALWAYS_INLINE int vany(ivec m) {
+    m |= __builtin_shufflevector(m, m, 4, 5, 6, 7, 4, 5, 6, 7);
+    m |= __builtin_shufflevector(m, m, 2, 3, 2, 3, 2, 3, 2, 3);
+    m |= __builtin_shufflevector(m, m, 1, 1, 1, 1, 1, 1, 1, 1);
+    return m[0];
+}
 /* lane by lane m ? a : b, m from a vector comparison */
 ALWAYS_INLINE vec vselect(ivec m, vec a, vec b) {
     return (vec)((m & (ivec)a) | (~m & (ivec)b));
@@ -178,10 +185,7 @@ ALWAYS_INLINE void squash_chunk(real *x, const real *a, int nv, const squash_coe
         out |= v2 > lim2;
         vstore(x + i * LANES, squash_rational(v, v2, c));
     }
-    out |= __builtin_shufflevector(out, out, 4, 5, 6, 7, 4, 5, 6, 7); /* lanes or-ed, in */
-    out |= __builtin_shufflevector(out, out, 2, 3, 2, 3, 2, 3, 2, 3); /* registers as vsum */
-    out |= __builtin_shufflevector(out, out, 1, 1, 1, 1, 1, 1, 1, 1);
-    if (!out[0]) return;
+    if (!vany(out)) return;
     for (int i = 0; i < nv; i++) {
         vec v = vload(a + i * LANES);
         const ivec m = v * v > lim2;
@@ -196,7 +200,6 @@ LENET_HOT_V4
 void squash_forward(real *x, const real *a, int n, lenet_squash kind) {
     enum { CHUNK = 8 }; /* vectors per range test */
     assert(x + n <= a || a + n <= x);
-    _Static_assert(LANES == 8, "squash_chunk or-s 8 lanes in three steps");
     assert(kind == LENET_SQUASH_SCALED || kind == LENET_SQUASH_TANH);
     const squash_coefs *c = &SQUASH_COEFS[kind];
     int i = 0;

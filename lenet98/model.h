@@ -23,8 +23,8 @@
  * tanh f(a) = tanh(a). pool=subsample: S2/S4 map m is a = coef[m] * (SUM of the 2x2 block) +
  * bias[m], then f (not the average); pool=average: the same with the block's sum / 4 (a
  * reading measured in the README); pool=max: C1/C3's pre-activations are max-pooled 2x2,
- * then squashed (f(max a): in exact arithmetic max f(a), f increasing), no parameters. input=paper: grey v (0 = background) -> v*1.275/255 - 0.1;
- * unit: v/255; the 28x28 image then sits in the 32x32 field with 2 background pixels (-0.1,
+ * then squashed (f(max a): in exact arithmetic max f(a), f increasing), no parameters.
+ * input=paper: grey v (0 = background) -> v*1.275/255 - 0.1; unit: v/255; the 28x28 image then sits in the 32x32 field with 2 background pixels (-0.1,
  * resp. 0) on each side. out=rbf: y_i = sum_j (x_j - w_ij)^2, class = argmin; the file has
  * no output tensor (ow, ob: 0 elements): w (10,84) are Figure 3's fixed codes of '0'..'9'
  * (experiments/paper/rbf-codes-7x12.txt, printed in MODEL-FORMAT.md), ink '#' = +1, '.' = -1,
